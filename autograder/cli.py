@@ -1,0 +1,78 @@
+"""`course`: one command for the course's tasks. Each subcommand hands its arguments on."""
+import argparse
+import sys
+from pathlib import Path
+
+
+def _build(args):
+    from autograder.book import build_book
+
+    html = build_book(args.output)
+    print(f"book built: {html / 'index.html'}")
+
+
+def _release(args):
+    from autograder.release import release
+
+    for path in release(args.assignments or None):
+        print(f"released {path}")
+
+
+def _grade(args):
+    from autograder.grade import grade
+
+    out = args.out or Path("grading") / args.assignment
+    results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern)
+    print(f"grades: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
+    return 0 if results else 1
+
+
+def _check_leaks(args):
+    from autograder.leaks import find_leaks
+
+    leaks = find_leaks(args.paths)
+    for leak in leaks:
+        print(leak)
+    print(f"{len(leaks)} leaks in {', '.join(map(str, args.paths))}")
+    return 1 if leaks else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from autograder.grade import DEFAULT_ID_PATTERN
+
+    p = argparse.ArgumentParser(prog="course", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the HTML book into OUTPUT/_build/html and check it for leaks")
+    b.add_argument("--output", type=Path, default=Path("."), help="folder that gets _build/ (default: .)")
+    b.set_defaults(run=_build)
+
+    r = sub.add_parser("release", help="generate exercises/ from solutions/ (all assignments by default)")
+    r.add_argument("assignments", nargs="*", help="assignment names, e.g. convolution")
+    r.set_defaults(run=_release)
+
+    g = sub.add_parser("grade", help="autograde a folder of submitted notebooks")
+    g.add_argument("submissions", type=Path, help="folder of .ipynb files, the student id in each file name")
+    g.add_argument("--assignment", required=True, help="assignment name, e.g. convolution")
+    g.add_argument("--out", type=Path, help="output folder (default: grading/ASSIGNMENT)")
+    g.add_argument("--id-pattern", default=DEFAULT_ID_PATTERN,
+                   help=f"regular expression for the student id in a file name (default: {DEFAULT_ID_PATTERN})")
+    g.set_defaults(run=_grade)
+
+    c = sub.add_parser("check-leaks", help="fail if solutions or hidden tests appear in student-facing files")
+    c.add_argument("paths", nargs="*", type=Path, default=[Path("_build/html"), Path("exercises")])
+    c.set_defaults(run=_check_leaks)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except Exception as err:  # turn failures into a message and an exit code, not a traceback
+        print(f"course {args.command}: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Check that no solution or hidden test reaches anything students see."""
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import SOLUTIONS
+
+BLOCKS = {
+    "solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
+    "hidden test": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
+}
+MARKERS = re.compile(r"BEGIN (SOLUTION|HIDDEN TESTS)|END (SOLUTION|HIDDEN TESTS)")
+# Lines shorter than this (whitespace removed) are too generic to count, e.g. `return out`.
+MIN_CHARS = 20
+TEXT_SUFFIXES = {".html", ".htm", ".ipynb", ".py", ".md", ".txt", ".json", ".js", ".yml", ".yaml", ".csv"}
+# Imports and environment set-up are shared with the book and the release: not secrets.
+_BOILERPLATE = re.compile(r"^\s*(import |from \S+ import |os\.environ)")
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: Path
+    kind: str  # "solution", "hidden test" or "marker"
+    text: str
+
+    def __str__(self):
+        return f"{self.path}: {self.kind}: {self.text}"
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def secret_lines(solutions: Path = SOLUTIONS) -> dict[str, str]:
+    """Distinctive lines of every solution and hidden-test block: squashed line -> kind.
+
+    A line that the source also shows outside its blocks (e.g. in a visible test) is no secret.
+    """
+    secrets, shown = {}, set()
+    for nb in sorted(solutions.rglob("*.ipynb")):
+        for cell in _cells(nb):
+            kind = None
+            for line in _source(cell).splitlines():
+                begins = [k for k, (begin, _) in BLOCKS.items() if begin in line]
+                if begins:
+                    kind = begins[0]
+                elif any(end in line for _, end in BLOCKS.values()):
+                    kind = None
+                elif kind is None:
+                    shown.add(_squash(line))
+                elif len(_squash(line)) >= MIN_CHARS and not _BOILERPLATE.match(line):
+                    secrets[_squash(line)] = kind
+    return {line: kind for line, kind in secrets.items() if line not in shown}
+
+
+def _strings(obj):
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            yield from _strings(value)
+    elif isinstance(obj, list):
+        for item in obj:
+            yield from _strings(item)
+
+
+def visible_text(path: Path) -> str:
+    """What a student can read in a file: notebook cells and outputs, HTML text, or raw text."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":
+        try:
+            return "".join(_strings(json.loads(text)))
+        except ValueError:
+            return text
+    if path.suffix in {".html", ".htm"}:
+        text = html.unescape(_TAG.sub("", text))
+    return text
+
+
+def find_leaks(targets: list[Path], solutions: Path = SOLUTIONS) -> list[Leak]:
+    """Solution lines, hidden-test lines and nbgrader markers found in any file under targets.
+
+    """
+    secrets = secret_lines(solutions)
+    files = [p for t in targets for p in ([t] if t.is_file() else sorted(t.rglob("*")))
+             if p.is_file() and p.suffix in TEXT_SUFFIXES]
+    leaks = []
+    for path in files:
+        raw = visible_text(path)
+        for match in MARKERS.finditer(raw):
+            leaks.append(Leak(path, "marker", match.group(0)))
+        squashed = _squash(raw)
+        leaks += [Leak(path, kind, line) for line, kind in secrets.items() if line in squashed]
+    return leaks

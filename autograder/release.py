@@ -1,0 +1,42 @@
+"""Generate the student release (exercises/) from the nbgrader sources (solutions/)."""
+import shutil
+import tempfile
+from pathlib import Path
+
+from autograder import EXERCISES, SOLUTIONS
+from autograder.config import nbgrader_api
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+def assignments(solutions: Path = SOLUTIONS) -> list[str]:
+    """Names of the assignments in solutions/, one folder each."""
+    return sorted(p.name for p in solutions.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def prepare_course(course_root: Path, assignment: str, solutions: Path = SOLUTIONS):
+    """An nbgrader course directory holding one assignment's source, generated; returns its API."""
+    shutil.copytree(solutions / assignment, course_root / "source" / assignment,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    api = nbgrader_api(course_root)
+    result = api.generate_assignment(assignment)
+    if not result["success"]:
+        raise ReleaseError(f"nbgrader could not generate {assignment!r}:\n{result.get('log', '')}")
+    return api
+
+
+def release(names: list[str] | None = None, *, solutions: Path = SOLUTIONS,
+            exercises: Path = EXERCISES) -> list[Path]:
+    """Write the student version of each assignment to exercises/<name>/; returns the notebooks written."""
+    written = []
+    for name in names or assignments(solutions):
+        with tempfile.TemporaryDirectory() as tmp:
+            prepare_course(Path(tmp), name, solutions)
+            target = exercises / name
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(Path(tmp) / "release" / name, target)
+        written += sorted(target.glob("*.ipynb"))
+    return written

@@ -1,0 +1,47 @@
+"""The book builds cleanly from scratch and shows what its chapters promise."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from autograder import REPO
+
+NOTEBOOK_DIRS = ["book", "exercises", "solutions"]
+
+
+def committed_notebooks():
+    return sorted(p for d in NOTEBOOK_DIRS for p in (REPO / d).rglob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts)
+
+
+@pytest.mark.parametrize("path", committed_notebooks(), ids=lambda p: str(p.relative_to(REPO)))
+def test_committed_notebook_has_no_outputs(path: Path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    dirty = [i for i, c in enumerate(cells) if c["cell_type"] == "code"
+             and (c.get("outputs") or c.get("execution_count") is not None)]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
+
+
+@pytest.mark.slow
+def test_book_builds_with_every_chapter(built_book: Path):
+    # build_book runs jupyter-book with --warningiserror: a failing cell or warning raises.
+    for page in ["book/intro.html", "book/convolution.html", "exercises/convolution/convolution.html"]:
+        assert (built_book / page).exists(), page
+
+
+@pytest.mark.slow
+def test_convolution_chapter_shows_its_figures(built_book: Path):
+    html = (built_book / "book" / "convolution.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img[^>]+src="([^"]+)"', html)
+    figures = [src for src in images if "_images/" in src]
+    assert len(figures) >= 4, f"expected the chapter's figures, found {figures}"
+    for src in figures:
+        assert (built_book / "book" / src).resolve().is_file(), src
+    assert "Traceback" not in html
+
+
+@pytest.mark.slow
+def test_chapter_pages_offer_colab(built_book: Path):
+    html = (built_book / "book" / "convolution.html").read_text(encoding="utf-8")
+    assert "colab.research.google.com/github/dlcourse-tw/dlcourse/blob/main/book/convolution.ipynb" in html
