@@ -45,3 +45,19 @@ def test_convolution_chapter_shows_its_figures(built_book: Path):
 def test_chapter_pages_offer_colab(built_book: Path):
     html = (built_book / "book" / "convolution.html").read_text(encoding="utf-8")
     assert "colab.research.google.com/github/dlcourse-tw/dlcourse/blob/main/book/convolution.ipynb" in html
+
+
+def test_changed_helper_package_invalidates_the_execution_cache(tmp_path):
+    from autograder.book import _invalidate_stale_cache
+
+    book, build = tmp_path / "repo", tmp_path / "_build"
+    (book / "dlcourse").mkdir(parents=True)
+    helper = book / "dlcourse" / "data.py"
+    helper.write_text("X = 1\n")
+    _invalidate_stale_cache(build, book)
+    (build / ".jupyter_cache").mkdir()
+    _invalidate_stale_cache(build, book)
+    assert (build / ".jupyter_cache").exists(), "unchanged helpers keep the cache"
+    helper.write_text("X = 2\n")
+    _invalidate_stale_cache(build, book)
+    assert not (build / ".jupyter_cache").exists(), "changed helpers drop the cache"
