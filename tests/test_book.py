@@ -61,3 +61,25 @@ def test_changed_helper_package_invalidates_the_execution_cache(tmp_path):
     helper.write_text("X = 2\n")
     _invalidate_stale_cache(build, book)
     assert not (build / ".jupyter_cache").exists(), "changed helpers drop the cache"
+
+
+def _search_terms(html_dir: Path) -> dict:
+    text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])["terms"]
+
+
+@pytest.mark.slow
+def test_search_finds_chinese_words_and_english_terms(built_book: Path):
+    terms = _search_terms(built_book)
+    for word in ["卷積", "池化", "步幅", "stride", "padding"]:
+        assert word in terms, f"search index lacks {word!r}"
+
+
+@pytest.mark.slow
+def test_glossary_and_references_pages_are_built_from_their_data(built_book: Path):
+    glossary = (built_book / "book" / "glossary.html").read_text(encoding="utf-8")
+    for zh, en in [("卷積核", "kernel (filter)"), ("遷移學習", "transfer learning")]:
+        assert zh in glossary and en in glossary
+    refs = (built_book / "book" / "references.html").read_text(encoding="utf-8")
+    for title in ["Deep learning", "Deep Residual Learning for Image Recognition", "Adam"]:
+        assert title in refs
