@@ -5,33 +5,39 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-# Seconds per cell when grading; hidden tests import TensorFlow (about 5-10 s on 2 cores).
+# Seconds per cell (or per test cell's calls into the submission) when grading.
 CELL_TIMEOUT = 120
 
 
-def nbgrader_config(course_root: Path) -> Config:
-    """Config for an nbgrader course directory at course_root, with its own SQLite gradebook."""
-    from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import IgnorePattern
+def nbgrader_config(course_root: Path, *, timeout: int = CELL_TIMEOUT, memory_mb: int = 4096) -> Config:
+    """Config for an nbgrader course directory at course_root, with its own SQLite gradebook.
 
-    from autograder.preprocessors import StderrIsNotFailure
+    timeout: seconds a submission's cell (or a test cell's calls into it) may run;
+    memory_mb: memory its process may use.
+    """
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute, IgnorePattern
+
+    from autograder.preprocessors import SandboxedExecute
 
     c = Config()
     c.CourseDirectory.root = str(course_root)
     c.CourseDirectory.course_id = "dlcourse"
     c.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
-    c.Execute.timeout = CELL_TIMEOUT
-    # nbgrader's own default list, with stderr kept visible but not scored.
+    c.SandboxedExecute.timeout = timeout
+    c.SandboxedExecute.memory_mb = memory_mb
+    # nbgrader's own list, with our sandboxed run in place of its in-kernel Execute; its
+    # stderr filter goes too, since test cells' outputs now come from the grader itself.
     c.Autograde.autograde_preprocessors = [
-        StderrIsNotFailure if pp is IgnorePattern else pp
-        for pp in Autograde.autograde_preprocessors.default()
+        SandboxedExecute if pp is Execute else pp
+        for pp in Autograde.autograde_preprocessors.default() if pp is not IgnorePattern
     ]
     c.Exchange.root = str(course_root / "exchange")  # never the system-wide /srv/nbgrader
     return c
 
 
-def nbgrader_api(course_root: Path):
-    """An NbGraderAPI bound to the course directory at course_root."""
+def nbgrader_api(course_root: Path, **settings):
+    """An NbGraderAPI bound to the course directory at course_root (settings: see nbgrader_config)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -39,5 +45,5 @@ def nbgrader_api(course_root: Path):
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-    config = nbgrader_config(course_root)
+    config = nbgrader_config(course_root, **settings)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import SOLUTIONS
+from autograder.normalize import rebuild
 from autograder.release import prepare_course
 
 # Taiwanese student ids look like B10901234, E14081234 or 410123456; the first match in the
@@ -46,7 +47,7 @@ def read_submission(path: Path) -> nbformat.NotebookNode:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ValueError(f"the file is not a Jupyter notebook (not valid JSON: {err})") from None
-    if not isinstance(data, dict) or "cells" not in data:
+    if not isinstance(data, dict) or not ("cells" in data or "worksheets" in data):  # v4 or v3
         raise ValueError("the file is JSON but not a Jupyter notebook (no cells)")
     try:
         nb = nbformat.reads(json.dumps(data), as_version=4)
@@ -56,29 +57,35 @@ def read_submission(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def _errors_in_answers(notebook: Path) -> str:
-    """Which answer cells raised when the grader ran them, for the report."""
+def _problems(notebook: Path) -> str:
+    """In words, for the report: answer cells that raised, and crashes, timeouts or memory limits."""
     nb = nbformat.read(notebook, as_version=4)
-    raised = []
+    raised, stopped = [], []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution"):
-            for out in cell.get("outputs", []):
-                if out.output_type == "error":
-                    raised.append(f"{meta.get('grade_id')}: {out.ename}")
-    return "answer cells raised " + ", ".join(raised) if raised else ""
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.output_type != "error":
+                continue
+            where = meta.get("grade_id") or "an added cell"
+            if out.ename == "SubmissionCrashed":
+                stopped.append(f"{where}: {out.evalue}")
+            elif meta.get("solution"):
+                raised.append(f"{where}: {out.ename}")
+    parts = (["answer cells raised " + ", ".join(raised)] if raised else []) + stopped
+    return "; ".join(parts)
 
 
 def grade_one(api, assignment: str, student: str, submission: Path, out: Path) -> Result:
     """Autograde one submission in the prepared course, write its feedback HTML, return its result."""
     result = Result(student, submission.name, "graded")
     course = Path(api.coursedir.root)
+    release = next((course / "release" / assignment).glob("*.ipynb"))
+    notebook_name = release.name
     try:
-        nb = read_submission(submission)
+        nb, notes = rebuild(read_submission(submission), nbformat.read(release, as_version=4), assignment)
     except ValueError as err:
         result.status, result.message = "invalid", str(err)
         return result
-    notebook_name = next((course / "source" / assignment).glob("*.ipynb")).name
     target = course / "submitted" / student / assignment / notebook_name
     if target.parent.exists():
         shutil.rmtree(target.parent)
@@ -97,7 +104,8 @@ def grade_one(api, assignment: str, student: str, submission: Path, out: Path) -
         result.score = sub.score
         for nb_sub in sub.notebooks:
             result.cells.update({g.name: g.score for g in nb_sub.grades if g.max_score})
-    result.message = _errors_in_answers(course / "autograded" / student / assignment / notebook_name)
+    notes.append(_problems(course / "autograded" / student / assignment / notebook_name))
+    result.message = "; ".join(n for n in notes if n)
 
     if api.generate_feedback(assignment, student)["success"]:
         html = course / "feedback" / student / assignment / notebook_name.replace(".ipynb", ".html")
@@ -131,17 +139,18 @@ def write_csv(results: list[Result], path: Path) -> None:
 
 
 def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SOLUTIONS,
-          id_pattern: str = DEFAULT_ID_PATTERN, log=print) -> list[Result]:
+          id_pattern: str = DEFAULT_ID_PATTERN, log=print, **settings) -> list[Result]:
     """Grade every notebook in `submissions` against `assignment`.
 
     Writes out/grades.csv and out/feedback/<student>.html, prints progress and a summary,
     and returns one Result per student. A broken submission is reported, never fatal.
+    settings (timeout, memory_mb) limit each submission (see autograder.config.nbgrader_config).
     """
     out.mkdir(parents=True, exist_ok=True)
     course = out / "course"
     if course.exists():
         shutil.rmtree(course)
-    api = prepare_course(course, assignment, solutions)
+    api = prepare_course(course, assignment, solutions, **settings)
     from nbgrader.api import Gradebook
 
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:

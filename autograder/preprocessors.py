@@ -1,18 +1,19 @@
 """nbgrader preprocessors that the course adds to autograding."""
 from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import is_grade
+from traitlets import Integer
 
 
-class StderrIsNotFailure(NbGraderPreprocessor):
-    """Relabel stderr output of graded cells as stdout, so that it is shown but not scored.
+class SandboxedExecute(NbGraderPreprocessor):
+    """Runs in place of nbgrader's Execute: the submission in a sandbox, the tests in the grader.
 
-    Plain nbgrader scores a test cell 0 when it wrote anything to stderr, and TensorFlow
-    writes log lines there on import: correct work would lose points. Errors still fail.
+    Plain nbgrader runs tests in the student's kernel, where the submission can change what they
+    see, and scores stderr output as failure; see autograder/checker.py for what this does instead.
     """
 
-    def preprocess_cell(self, cell, resources, cell_index):
-        if cell.cell_type == "code" and is_grade(cell):
-            for output in cell.outputs:
-                if output.output_type == "stream" and output.name == "stderr":
-                    output.name = "stdout"
-        return cell, resources
+    timeout = Integer(120, help="Seconds one cell (or one test's calls) may run").tag(config=True)
+    memory_mb = Integer(4096, help="Memory the submission's process may use, in MB").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from autograder.checker import grade_notebook
+
+        return grade_notebook(nb, timeout=self.timeout, memory_mb=self.memory_mb), resources

@@ -16,11 +16,14 @@ def assignments(solutions: Path = SOLUTIONS) -> list[str]:
     return sorted(p.name for p in solutions.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def prepare_course(course_root: Path, assignment: str, solutions: Path = SOLUTIONS):
-    """An nbgrader course directory holding one assignment's source, generated; returns its API."""
+def prepare_course(course_root: Path, assignment: str, solutions: Path = SOLUTIONS, **settings):
+    """An nbgrader course directory holding one assignment's source, generated; returns its API.
+
+    settings go to the grading configuration (see autograder.config.nbgrader_config).
+    """
     shutil.copytree(solutions / assignment, course_root / "source" / assignment,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    api = nbgrader_api(course_root)
+    api = nbgrader_api(course_root, **settings)
     result = api.generate_assignment(assignment)
     if not result["success"]:
         raise ReleaseError(f"nbgrader could not generate {assignment!r}:\n{result.get('log', '')}")

@@ -1,9 +1,10 @@
-"""Shared fixtures: a built book and a graded class, each made once per test session."""
+"""Shared fixtures: a built book and graded classes, each made once per test session."""
 import os
 from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from autograder import REPO
 from autograder.submissions import make_submission, parse_answers, reference_answers
@@ -26,31 +27,58 @@ def wrong_answers(assignment: str) -> dict[str, dict[str, str]]:
             for p in sorted((WRONG / assignment).glob("*.py"))}
 
 
+def expected_losses(assignment: str) -> dict[str, set[str]]:
+    """name -> graded cells each wrong submission must lose (tests/submissions/<assignment>/expected.yml)."""
+    data = yaml.safe_load((WRONG / assignment / "expected.yml").read_text(encoding="utf-8"))
+    return {name: set(cells) for name, cells in data.items()}
+
+
+def save_submission(folder: Path, assignment: str, name: str, answers: dict[str, str]) -> None:
+    nbformat.write(make_submission(assignment, answers), folder / f"{name}.ipynb")
+
+
 @pytest.fixture(scope="session")
-def graded_class(tmp_path_factory):
-    """One grading run over a class of sample submissions: (results by file stem, output folder)."""
+def grade_class(tmp_path_factory):
+    """grade_class(assignment) -> (results by file stem, output folder) for the reference solution,
+    the untouched release and every wrong submission; each assignment is graded once per session."""
     from autograder.grade import grade
 
-    subs = tmp_path_factory.mktemp("submissions")
+    cache = {}
+
+    def run(assignment: str):
+        if assignment not in cache:
+            subs = tmp_path_factory.mktemp(f"{assignment}_submissions")
+            ref = reference_answers(assignment)
+            save_submission(subs, assignment, "S0000001_reference", ref)
+            save_submission(subs, assignment, "S0000002_untouched_release", {})
+            for i, (name, answers) in enumerate(wrong_answers(assignment).items()):
+                save_submission(subs, assignment, f"S1{i:06d}_{name}", {**ref, **answers})
+            out = tmp_path_factory.mktemp(f"{assignment}_grading")
+            results = grade(subs, assignment=assignment, out=out)
+            cache[assignment] = ({Path(r.file).stem: r for r in results}, out)
+        return cache[assignment]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def graded_pipeline_cases(tmp_path_factory):
+    """Submissions that test the grading pipeline itself (on the convolution assignment)."""
+    from autograder.grade import grade
+
+    subs = tmp_path_factory.mktemp("pipeline_submissions")
     ref = reference_answers("convolution")
-
-    def save(name, answers):
-        nbformat.write(make_submission("convolution", answers), subs / f"{name}.ipynb")
-
-    save("B10900001_reference", ref)
-    save("B10900002_untouched_release", {})
-    for i, (name, answers) in enumerate(wrong_answers("convolution").items()):
-        save(f"B1091{i:04d}_{name}", {**ref, **answers})
+    save_submission(subs, "convolution", "B10900001_reference", ref)
     noisy = {gid: "import sys, warnings\nwarnings.warn('a deprecation warning')\n"
                   "print('2026-11-26 I tensorflow/core: log line', file=sys.stderr)\n" + code
              for gid, code in ref.items()}
     noisy["conv2d"] = noisy["conv2d"].replace(
         '"""\n', '"""\n    print("W tensorflow: noisy", file=sys.stderr)\n', 1)
-    save("王小明_B10900003_stderr_noise", noisy)
-    save("B10900004_raises", {**ref, "conv2d": "raise RuntimeError('half-finished cell')"})
+    save_submission(subs, "convolution", "王小明_B10900003_stderr_noise", noisy)
+    save_submission(subs, "convolution", "B10900004_raises",
+                    {**ref, "conv2d": "raise RuntimeError('half-finished cell')"})
     (subs / "B10900005_not_json.ipynb").write_text("{ this is not json", encoding="utf-8")
     (subs / "B10900006_empty.ipynb").write_bytes(b"")
-
-    out = tmp_path_factory.mktemp("grading")
+    out = tmp_path_factory.mktemp("pipeline_grading")
     results = grade(subs, assignment="convolution", out=out)
     return {Path(r.file).stem: r for r in results}, out

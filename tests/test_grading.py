@@ -4,78 +4,74 @@ import csv
 import pytest
 
 from autograder.grade import student_id
-from conftest import wrong_answers
+from autograder.release import assignments
+from conftest import expected_losses, wrong_answers
 
 pytestmark = pytest.mark.slow
-FULL = 10.0
-GRADED_CELLS = {"test_output_size", "test_conv2d_examples", "test_conv2d_stride_padding",
-                "test_conv2d_same", "test_max_pool2d"}
-# Which graded cells each plausible wrong submission must lose (at least).
-CAUGHT_BY = {
-    "forgot_padding": {"test_conv2d_stride_padding", "test_conv2d_same"},
-    "stride_wrong": {"test_conv2d_stride_padding", "test_conv2d_same"},
-    "flipped_kernel": {"test_conv2d_stride_padding", "test_conv2d_same", "test_conv2d_examples"},
-    "off_by_one": {"test_output_size"},
-    "pool_ignores_stride": {"test_max_pool2d"},
-    "hard_coded": {"test_output_size", "test_max_pool2d"},
-}
+ASSIGNMENTS = assignments()
 
 
 def _by_name(results, name):
     return next(r for stem, r in results.items() if stem.endswith(name))
 
 
-def test_reference_solution_scores_full_marks(graded_class):
-    r = _by_name(graded_class[0], "reference")
-    assert (r.status, r.score, r.max_score) == ("graded", FULL, FULL)
-    assert set(r.cells) == GRADED_CELLS
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_solution_scores_full_marks(grade_class, assignment):
+    r = _by_name(grade_class(assignment)[0], "reference")
+    assert r.status == "graded" and r.score == r.max_score > 0, r
+    assert r.cells and all(points > 0 for points in r.cells.values())
 
 
-def test_untouched_release_scores_zero_on_every_graded_cell(graded_class):
-    r = _by_name(graded_class[0], "untouched_release")
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_scores_zero_on_every_graded_cell(grade_class, assignment):
+    ref = _by_name(grade_class(assignment)[0], "reference")
+    r = _by_name(grade_class(assignment)[0], "untouched_release")
     assert r.status == "graded" and r.score == 0
-    assert r.cells == dict.fromkeys(GRADED_CELLS, 0.0)
+    assert r.cells == dict.fromkeys(ref.cells, 0.0)
 
 
-def test_every_wrong_submission_has_a_stated_expectation():
-    assert set(wrong_answers("convolution")) == set(CAUGHT_BY)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_wrong_submission_has_a_stated_expectation(assignment):
+    assert len(wrong_answers(assignment)) >= 3
+    assert set(wrong_answers(assignment)) == set(expected_losses(assignment))
 
 
-@pytest.mark.parametrize("name", sorted(CAUGHT_BY))
-def test_plausible_wrong_answer_loses_points_in_the_right_cells(graded_class, name):
-    r = _by_name(graded_class[0], name)
+@pytest.mark.parametrize("assignment, name", [(a, n) for a in ASSIGNMENTS for n in sorted(expected_losses(a))])
+def test_plausible_wrong_answer_loses_points_in_the_right_cells(grade_class, assignment, name):
+    r = _by_name(grade_class(assignment)[0], name)
     lost = {cell for cell, points in r.cells.items() if points == 0}
-    assert r.score < FULL
-    assert CAUGHT_BY[name] <= lost, f"{name}: expected {CAUGHT_BY[name]} to fail, failed {lost}"
+    must_lose = expected_losses(assignment)[name]
+    assert r.score < r.max_score
+    assert must_lose <= lost, f"{assignment}/{name}: expected {sorted(must_lose)} to fail, failed {sorted(lost)}"
 
 
-def test_stderr_output_does_not_cost_points(graded_class):
-    r = _by_name(graded_class[0], "stderr_noise")
-    assert (r.student, r.score) == ("B10900003", FULL)
+def test_stderr_output_does_not_cost_points(graded_pipeline_cases):
+    r = _by_name(graded_pipeline_cases[0], "stderr_noise")
+    assert r.student == "B10900003" and r.score == r.max_score
 
 
-def test_submission_that_raises_is_reported_and_graded_for_the_rest(graded_class):
-    r = _by_name(graded_class[0], "raises")
-    assert r.status == "graded" and 0 < r.score < FULL
+def test_submission_that_raises_is_reported_and_graded_for_the_rest(graded_pipeline_cases):
+    r = _by_name(graded_pipeline_cases[0], "raises")
+    assert r.status == "graded" and 0 < r.score < r.max_score
     assert "conv2d: RuntimeError" in r.message
     assert r.cells["test_output_size"] == 2 and r.cells["test_max_pool2d"] == 2
 
 
 @pytest.mark.parametrize("name, reason", [("not_json", "not valid JSON"), ("empty", "empty")])
-def test_broken_file_is_reported_and_does_not_stop_the_batch(graded_class, name, reason):
-    results, _ = graded_class
+def test_broken_file_is_reported_and_does_not_stop_the_batch(graded_pipeline_cases, name, reason):
+    results, _ = graded_pipeline_cases
     r = _by_name(results, name)
     assert r.status == "invalid" and reason in r.message
-    assert (r.score, r.max_score) == (0, FULL)
-    assert len(results) == 6 + len(CAUGHT_BY)  # every other submission was graded too
+    assert r.score == 0 and r.max_score == 10
+    assert sum(r.status == "graded" for r in results.values()) == 3  # the others were graded
 
 
-def test_grades_csv_and_feedback_are_written_per_student(graded_class):
-    results, out = graded_class
+def test_grades_csv_and_feedback_are_written_per_student(graded_pipeline_cases):
+    results, out = graded_pipeline_cases
     rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8")))
     assert {row["student_id"] for row in rows} == {r.student for r in results.values()}
     ref = next(row for row in rows if row["file"].startswith("B10900001"))
-    assert float(ref["score"]) == FULL and float(ref["test_conv2d_same"]) == 1
+    assert float(ref["score"]) == 10 and float(ref["test_conv2d_same"]) == 1
     for r in results.values():
         assert (out / "feedback" / f"{r.student}.html").exists() == (r.status == "graded")
 

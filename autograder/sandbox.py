@@ -1,0 +1,277 @@
+"""Run a submission's code in a sandboxed process and talk to it in plain data.
+
+Isolation, where the machine allows it (Linux namespaces via util-linux `unshare`):
+no network, a private /tmp, the repository hidden except the Python environment and the
+`dlcourse` helpers, its own PID namespace, another user id when the grader runs as root,
+and resource limits (memory watchdog, processes, file size, CPU time). Elsewhere it falls
+back to a plain child process with resource limits, and says so.
+"""
+import os
+import resource
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from autograder import REPO
+from autograder.wire import decode, encode, read_message, write_message
+
+HERE = Path(__file__).resolve().parent
+
+
+class SubmissionCrashed(RuntimeError):
+    """The submission's process died, ran out of time or memory, or broke the channel."""
+
+
+class RemoteError(RuntimeError):
+    """The submission's code raised; ename and evalue describe it."""
+
+    def __init__(self, ename: str, evalue: str):
+        super().__init__(f"{ename}: {evalue}")
+        self.ename, self.evalue = ename, evalue
+
+
+def runner_source() -> str:
+    return (HERE / "wire.py").read_text() + "\n" + (HERE / "runner.py").read_text()
+
+
+def _isolation_script(keep: list[Path], scratch: Path, uid: int | None) -> str:
+    """Shell run as root inside new namespaces: hide /tmp and the repository, keep what Python needs."""
+    lines = ["set -e", "mount -t proc proc /proc", "mount -t tmpfs -o size=64m tmpfs /mnt"]
+    for i, path in enumerate(keep):
+        lines += [f"mkdir -p /mnt/keep{i}", f"mount --bind {shlex.quote(str(path))} /mnt/keep{i}"]
+    for hidden in ["/tmp", "/var/tmp", "/dev/shm", str(REPO)]:
+        if os.path.isdir(hidden):
+            lines.append(f"mount -t tmpfs -o size=256m,mode=1777 tmpfs {shlex.quote(hidden)}")
+    for i, path in enumerate(keep):
+        q = shlex.quote(str(path))
+        lines += [f"mkdir -p {q}", f"mount --move /mnt/keep{i} {q}"]
+    s = shlex.quote(str(scratch))
+    lines += [f"mkdir -p {s}", f"chmod 1777 {s}", f"cd {s}"]
+    drop = (f"setpriv --reuid={uid} --regid={uid} --clear-groups --no-new-privs "
+            "--inh-caps=-all --bounding-set=-all -- " if uid is not None else "")
+    lines.append(f'exec {drop}"$@"')
+    return "\n".join(lines)
+
+
+def _limits(max_procs: int | None, max_file_mb: int, cpu_seconds: int):
+    def apply():
+        os.setsid()
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_mb * 2**20,) * 2)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if max_procs is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (max_procs, max_procs))
+    return apply
+
+
+def _group_rss_mb(pgid: int) -> float:
+    """Resident memory of every process in a process group, in MB."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                total += int(fields[21]) * resource.getpagesize()
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 2**20
+
+
+class Sandbox:
+    """One sandboxed Python process holding one submission's namespace."""
+
+    mode_in_use: str | None = None  # "namespaces" or "plain", decided on first start
+
+    def __init__(self, *, uid: int | None = None, memory_mb: int = 4096, timeout: float = 120,
+                 max_procs: int = 256, max_file_mb: int = 256, cpu_seconds: int = 1800):
+        self.uid = uid if uid is not None else (60000 if os.geteuid() == 0 else None)
+        self.memory_mb, self.timeout = memory_mb, timeout
+        self.max_procs, self.max_file_mb, self.cpu_seconds = max_procs, max_file_mb, cpu_seconds
+        self.proc = None
+        self.problem = None  # why the process ended, in words, once it has
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> "Sandbox":
+        modes = [Sandbox.mode_in_use] if Sandbox.mode_in_use else ["namespaces", "plain"]
+        for mode in modes:
+            try:
+                self._spawn(mode)
+                if self.value("ping", timeout=120) != "pong":
+                    raise SubmissionCrashed("the sandbox did not answer")
+                Sandbox.mode_in_use = mode
+                return self
+            except (SubmissionCrashed, OSError) as err:
+                last = err
+                self.close()
+        raise SubmissionCrashed(f"could not start the sandbox: {last}")
+
+    def _spawn(self, mode: str) -> None:
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        self.scratch = Path(tempfile.gettempdir()) / "submission"
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+               "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1",
+               "DLCOURSE_RUNNER_FDS": f"{req_r},{rep_w}"}
+        python = [sys.executable, "-c", runner_source()]
+        if mode == "namespaces":
+            if not shutil.which("unshare"):
+                raise OSError("util-linux unshare is not installed")
+            keep = [Path(sys.prefix), REPO / "dlcourse"]
+            user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+            uid = self.uid if os.geteuid() == 0 else None
+            argv = ["unshare", *user, "--mount", "--net", "--pid", "--fork", "--kill-child", "--",
+                    "sh", "-c", _isolation_script(keep, self.scratch, uid), "sandbox", *python]
+            env.update(HOME=str(self.scratch), TMPDIR=str(self.scratch))
+            max_procs = self.max_procs if uid is not None else None
+        else:
+            self.scratch = Path(tempfile.mkdtemp(prefix="submission-"))
+            argv, max_procs = python, None
+            env.update(HOME=str(self.scratch), TMPDIR=str(self.scratch))
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+            cwd=self.scratch if mode == "plain" else "/", pass_fds=(req_r, rep_w),
+            preexec_fn=_limits(max_procs, self.max_file_mb, self.cpu_seconds))
+        os.close(req_r)
+        os.close(rep_w)
+        self.requests, self.replies = os.fdopen(req_w, "wb"), os.fdopen(rep_r, "rb")
+        self.mode = mode
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        for stream in ("requests", "replies"):
+            try:
+                getattr(self, stream).close()
+            except (AttributeError, OSError):
+                pass
+        if getattr(self, "mode", None) == "plain":
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None and self.problem is None
+
+    # -- requests ------------------------------------------------------------------------------
+    def request(self, header: dict, blobs=(), timeout: float | None = None):
+        """Send one request and wait for its reply (header, blobs), policing time and memory."""
+        if not self.alive:
+            raise SubmissionCrashed(self.problem or "the submission's process is not running")
+        box = {}
+
+        def read():
+            try:
+                box["reply"] = read_message(self.replies)
+            except BaseException as exc:  # EOF, malformed or oversized reply
+                box["error"] = exc
+
+        reader = threading.Thread(target=read, daemon=True)
+        try:
+            write_message(self.requests, header, blobs)
+        except OSError:
+            self._end("the submission's process closed its input (it crashed or exited)")
+        reader.start()
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while reader.is_alive():
+            reader.join(0.2)
+            if time.monotonic() > deadline:
+                self._end(f"did not finish within {timeout or self.timeout:g} s (timeout)")
+            if _group_rss_mb(self.proc.pid) > self.memory_mb:
+                self._end(f"used more than {self.memory_mb} MB of memory")
+        if "error" in box:
+            code = self.proc.poll()
+            why = (f"the submission's process exited (code {code})" if code is not None
+                   else f"the submission broke the grader's channel ({box['error']})")
+            self._end(why)
+        return box["reply"]
+
+    def _end(self, why: str):
+        self.problem = why
+        self.close()
+        raise SubmissionCrashed(why)
+
+    def ask(self, op: str, timeout: float | None = None, **fields):
+        """(value, reply) for one request; RemoteError if the submission's code raised."""
+        tree, blobs = encode(fields, self._handle_id)
+        reply, reply_blobs = self.request({"op": op, **tree["__dict__"]}, blobs, timeout)
+        if not reply.get("ok"):
+            err = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            raise RemoteError(str(err.get("ename", "Error")), str(err.get("evalue", "")))
+        return decode(reply.get("value"), reply_blobs, lambda key: RemoteObject(self, key)), reply
+
+    def value(self, op: str, **fields):
+        return self.ask(op, **fields)[0]
+
+    @staticmethod
+    def _handle_id(obj):
+        if isinstance(obj, RemoteObject):
+            return obj._key
+        raise TypeError(f"cannot send {type(obj).__name__} to the submission")
+
+    def run_cell(self, code: str, timeout: float | None = None) -> dict:
+        """Run one cell: {"stdout", "stderr", "error"} where error is None or {ename, evalue}."""
+        value, reply = self.ask("exec", timeout=timeout, code=code)
+        error = value.get("error") if isinstance(value, dict) else None
+        return {"stdout": str(reply.get("stdout", "")), "stderr": str(reply.get("stderr", "")),
+                "error": error if isinstance(error, dict) else None}
+
+    def names(self, names: list[str]) -> list[str]:
+        found = self.value("names", names=list(names))
+        return [n for n in found if isinstance(n, str)] if isinstance(found, list) else []
+
+    def get(self, name: str):
+        return self.value("get", name=name)
+
+
+class RemoteObject:
+    """Stands in, in the grader, for an object that lives in the submission's process.
+
+    Calling it or reading its attributes asks the submission; what comes back is plain data or
+    another RemoteObject. It has no truth value and equals nothing, so it can never pass a check.
+    """
+
+    def __init__(self, sandbox: Sandbox, key: int):
+        self._sandbox, self._key = sandbox, key
+
+    def __call__(self, *args, **kwargs):
+        return self._sandbox.value("call", handle=self._key, args=list(args), kwargs=kwargs)
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return self._sandbox.value("getattr", handle=self._key, attr=attr)
+
+    def __getitem__(self, key):
+        return self._sandbox.value("getitem", handle=self._key, key=key)
+
+    def __len__(self):
+        return self._sandbox.value("len", handle=self._key)
+
+    def __bool__(self):
+        raise TypeError("the submission returned an object where plain data was expected")
+
+    def __eq__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return "<object from the submission>"

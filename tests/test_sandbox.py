@@ -1,0 +1,61 @@
+"""The sandbox a submission runs in: isolated, limited, and speaking only plain data."""
+import io
+
+import numpy as np
+import pytest
+
+from autograder import REPO
+from autograder.sandbox import RemoteError, RemoteObject, Sandbox, SubmissionCrashed
+from autograder.wire import WireError, decode, encode, read_message, write_message
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox(timeout=20) as sb:
+        yield sb
+
+
+def test_plain_data_round_trips_and_objects_become_handles():
+    value = {"a": [1, 2.5, None, "x"], "b": (np.arange(6).reshape(2, 3), np.float32(1.5)), "c": True}
+    tree, blobs = encode({**value, "obj": object()}, lambda obj: 7)
+    back = decode(tree, blobs, lambda key: ("handle", key))
+    np.testing.assert_array_equal(back["b"][0], value["b"][0])
+    assert back["a"] == value["a"] and back["b"][1] == 1.5 and back["obj"] == ("handle", 7)
+
+
+def test_oversized_messages_are_refused():
+    buf = io.BytesIO()
+    write_message(buf, {"x": 1}, [b"0" * 1000])
+    buf.seek(0)
+    with pytest.raises(WireError):
+        read_message(buf, limit=100)
+
+
+def test_submission_cannot_see_the_repository_or_the_network(sandbox):
+    sandbox.run_cell("import os, socket\nrepo = sorted(os.listdir(%r))" % str(REPO))
+    assert sandbox.get("repo") == sorted(["dlcourse", ".venv"])
+    result = sandbox.run_cell("socket.create_connection(('1.1.1.1', 80), timeout=2)")
+    assert result["error"]["ename"] in ("OSError", "TimeoutError")
+
+
+def test_functions_come_back_as_remote_objects_that_return_plain_data(sandbox):
+    sandbox.run_cell("import numpy as np\ndef double(x):\n    return np.asarray(x) * 2")
+    double = sandbox.get("double")
+    assert isinstance(double, RemoteObject)
+    np.testing.assert_array_equal(double([1, 2]), [2, 4])
+    with pytest.raises(TypeError):
+        bool(double)
+    assert double != double
+
+
+def test_errors_in_submission_code_are_reported_not_raised_in_the_grader(sandbox):
+    sandbox.run_cell("def broken():\n    raise ValueError('nope')")
+    with pytest.raises(RemoteError, match="ValueError: nope"):
+        sandbox.get("broken")()
+
+
+def test_a_runaway_cell_is_stopped_with_a_reason():
+    with Sandbox(timeout=2) as sb:
+        with pytest.raises(SubmissionCrashed, match="timeout"):
+            sb.run_cell("while True: pass")
+        assert not sb.alive
