@@ -22,7 +22,8 @@ def _grade(args):
     from autograder.grade import grade
 
     out = args.out or Path("grading") / args.assignment
-    results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern)
+    results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern,
+                    workers=args.workers, timeout=args.timeout, memory_mb=args.memory_mb)
     print(f"grades: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
     return 0 if results else 1
 
@@ -38,6 +39,7 @@ def _check_leaks(args):
 
 
 def parser() -> argparse.ArgumentParser:
+    from autograder.config import CELL_TIMEOUT
     from autograder.grade import DEFAULT_ID_PATTERN
 
     p = argparse.ArgumentParser(prog="course", description=__doc__)
@@ -52,11 +54,16 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(run=_release)
 
     g = sub.add_parser("grade", help="autograde a folder of submitted notebooks")
-    g.add_argument("submissions", type=Path, help="folder of .ipynb files, the student id in each file name")
+    g.add_argument("submissions", type=Path,
+                   help="folder of .ipynb files or a platform's .zip export, the student id in each file name")
     g.add_argument("--assignment", required=True, help="assignment name, e.g. convolution")
     g.add_argument("--out", type=Path, help="output folder (default: grading/ASSIGNMENT)")
     g.add_argument("--id-pattern", default=DEFAULT_ID_PATTERN,
                    help=f"regular expression for the student id in a file name (default: {DEFAULT_ID_PATTERN})")
+    g.add_argument("--workers", type=int, help="submissions graded at once (default: one per core)")
+    g.add_argument("--timeout", type=int, default=CELL_TIMEOUT,
+                   help=f"seconds a cell of a submission may run (default: {CELL_TIMEOUT})")
+    g.add_argument("--memory-mb", type=int, default=4096, help="memory per submission in MB (default: 4096)")
     g.set_defaults(run=_grade)
 
     c = sub.add_parser("check-leaks", help="fail if solutions or hidden tests appear in student-facing files")

@@ -23,7 +23,8 @@ def nbgrader_config(course_root: Path, *, timeout: int = CELL_TIMEOUT, memory_mb
     c = Config()
     c.CourseDirectory.root = str(course_root)
     c.CourseDirectory.course_id = "dlcourse"
-    c.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
+    # Parallel graders share the SQLite gradebook: wait for its lock instead of failing.
+    c.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}?timeout=60"
     c.SandboxedExecute.timeout = timeout
     c.SandboxedExecute.memory_mb = memory_mb
     # nbgrader's own list, with our sandboxed run in place of its in-kernel Execute; its

@@ -3,15 +3,22 @@
 Each step of grading one submission is in `grade_one`; `grade` runs it for a class.
 """
 import csv
+import hashlib
 import json
+import multiprocessing
+import os
 import re
 import shutil
-from dataclasses import dataclass, field
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from autograder import SOLUTIONS
+from autograder.config import nbgrader_api, nbgrader_config
 from autograder.normalize import rebuild
 from autograder.release import prepare_course
 
@@ -138,34 +145,129 @@ def write_csv(results: list[Result], path: Path) -> None:
                              *(r.cells.get(c, 0) for c in cell_ids), r.message])
 
 
+def _source_digest(folder: Path, settings: dict) -> str:
+    h = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+_APIS = {}  # one NbGraderAPI per worker process and course
+
+
+def _grade_in_worker(course: Path, assignment: str, student: str, path: Path, out: Path,
+                     settings: dict) -> Result:
+    if course not in _APIS:
+        _APIS[course] = nbgrader_api(course, **settings)
+    return grade_one(_APIS[course], assignment, student, path, out)
+
+
+def _run_all(jobs: list, workers: int):
+    """Yield (job, Result) as each finishes; a worker that dies fails only its own submission."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield job, _guarded(job)
+        return
+    ctx = multiprocessing.get_context("spawn")  # TensorFlow does not survive fork
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = {pool.submit(_grade_in_worker, *job): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                yield job, future.result()
+            except Exception as err:  # the worker process itself died
+                yield job, Result(job[2], job[3].name, "failed", message=f"grader worker died: {err}")
+
+
+def _guarded(job) -> Result:
+    try:
+        return _grade_in_worker(*job)
+    except Exception as err:
+        return Result(job[2], job[3].name, "failed", message=f"{type(err).__name__}: {err}")
+
+
 def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SOLUTIONS,
-          id_pattern: str = DEFAULT_ID_PATTERN, log=print, **settings) -> list[Result]:
-    """Grade every notebook in `submissions` against `assignment`.
+          id_pattern: str = DEFAULT_ID_PATTERN, workers: int | None = None, log=print,
+          **settings) -> list[Result]:
+    """Grade every notebook in `submissions` (a folder, or a zip as a learning platform exports it).
 
     Writes out/grades.csv and out/feedback/<student>.html, prints progress and a summary,
     and returns one Result per student. A broken submission is reported, never fatal.
-    settings (timeout, memory_mb) limit each submission (see autograder.config.nbgrader_config).
+    Submissions are graded in parallel (workers, default one per core); a re-run re-grades
+    only what changed. settings (timeout, memory_mb) limit each submission (see
+    autograder.config.nbgrader_config).
     """
     out.mkdir(parents=True, exist_ok=True)
-    course = out / "course"
-    if course.exists():
-        shutil.rmtree(course)
-    api = prepare_course(course, assignment, solutions, **settings)
+    if submissions.suffix == ".zip":
+        submissions = extract_zip(submissions, out / "submissions")
+    course, digest = out / "course", _source_digest(solutions / assignment, settings)
+    stamp, cache = course / ".source.sha256", out / "results"
+    if not stamp.exists() or stamp.read_text() != digest:
+        shutil.rmtree(course, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        prepare_course(course, assignment, solutions, **settings)
+        stamp.write_text(digest)
+    cache.mkdir(exist_ok=True)
     from nbgrader.api import Gradebook
 
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+    db_url = nbgrader_config(course, **settings).CourseDirectory.db_url
+    with Gradebook(db_url, "dlcourse") as gb:
         max_score = gb.find_assignment(assignment).max_score
+
     chosen = latest_per_student(submissions, id_pattern)
-    results = []
-    for i, (student, path) in enumerate(chosen.items(), 1):
-        result = grade_one(api, assignment, student, path, out)
+    results, jobs = {}, []
+    for student, path in chosen.items():
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
+        saved = cache / f"{student}.json"
+        if saved.exists() and json.loads(saved.read_text())["sha256"] == key:  # graded before
+            results[student] = Result(**json.loads(saved.read_text())["result"])
+        else:
+            jobs.append((course, assignment, student, path, out, settings))
+    if results:
+        log(f"{len(results)} submissions unchanged since the last run: kept their grades")
+    for done, (job, result) in enumerate(_run_all(jobs, workers or os.cpu_count() or 1), 1):
         result.max_score = max_score
-        results.append(result)
-        log(f"[{i}/{len(chosen)}] {student}: {result.score:g}/{result.max_score:g} {result.status}"
+        results[result.student] = result
+        if result.status != "failed":  # a grader-side failure is retried on the next run
+            key = hashlib.sha256(job[3].read_bytes()).hexdigest()
+            (cache / f"{result.student}.json").write_text(json.dumps({"sha256": key, "result": asdict(result)}))
+        log(f"[{done}/{len(jobs)}] {result.student}: {result.score:g}/{result.max_score:g} {result.status}"
             + (f" ({result.message})" if result.message else ""))
-    write_csv(results, out / "grades.csv")
-    log(summary(results))
-    return results
+    ordered = [results[s] for s in sorted(results)]
+    write_csv(ordered, out / "grades.csv")
+    log(summary(ordered))
+    return ordered
+
+
+def extract_zip(archive: Path, target: Path) -> Path:
+    """The notebooks in a platform's zip export, flattened into target; folder names that carry
+    the student id (e.g. Moodle's "Name_123456_assignsubmission_file_/hw.ipynb") are kept."""
+    target.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            name = _zip_name(info)
+            if info.is_dir() or not name.endswith(".ipynb") or "__MACOSX" in name:
+                continue
+            parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+            flat = "_".join(parts)
+            (target / flat).write_bytes(zf.read(info))
+            stamp = time.mktime(info.date_time + (0, 0, -1))
+            os.utime(target / flat, (stamp, stamp))
+    return target
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """File names in zips from Windows are often Big5 (cp950) without the UTF-8 flag."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437")
+    for encoding in ("utf-8", "cp950", "gbk"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 def summary(results: list[Result]) -> str:

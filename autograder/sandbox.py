@@ -45,9 +45,12 @@ def _isolation_script(keep: list[Path], scratch: Path, uid: int | None) -> str:
     lines = ["set -e", "mount -t proc proc /proc", "mount -t tmpfs -o size=64m tmpfs /mnt"]
     for i, path in enumerate(keep):
         lines += [f"mkdir -p /mnt/keep{i}", f"mount --bind {shlex.quote(str(path))} /mnt/keep{i}"]
-    for hidden in ["/tmp", "/var/tmp", "/dev/shm", str(REPO)]:
-        if os.path.isdir(hidden):
-            lines.append(f"mount -t tmpfs -o size=256m,mode=1777 tmpfs {shlex.quote(hidden)}")
+    hidden = []
+    for path in ["/tmp", "/var/tmp", "/dev/shm", str(REPO)]:
+        # A path inside one already hidden (the repository under /tmp) is hidden with it.
+        if os.path.isdir(path) and not any(Path(path).is_relative_to(h) for h in hidden):
+            hidden.append(path)
+            lines.append(f"mount -t tmpfs -o size=256m,mode=1777 tmpfs {shlex.quote(path)}")
     for i, path in enumerate(keep):
         q = shlex.quote(str(path))
         lines += [f"mkdir -p {q}", f"mount --move /mnt/keep{i} {q}"]
@@ -92,7 +95,9 @@ class Sandbox:
 
     def __init__(self, *, uid: int | None = None, memory_mb: int = 4096, timeout: float = 120,
                  max_procs: int = 256, max_file_mb: int = 256, cpu_seconds: int = 1800):
-        self.uid = uid if uid is not None else (60000 if os.geteuid() == 0 else None)
+        # As root, each grader process gives its submissions their own user id, so that
+        # per-user limits (processes) of one submission do not touch another's.
+        self.uid = uid if uid is not None else (60000 + os.getpid() % 30000 if os.geteuid() == 0 else None)
         self.memory_mb, self.timeout = memory_mb, timeout
         self.max_procs, self.max_file_mb, self.cpu_seconds = max_procs, max_file_mb, cpu_seconds
         self.proc = None
@@ -114,6 +119,7 @@ class Sandbox:
         raise SubmissionCrashed(f"could not start the sandbox: {last}")
 
     def _spawn(self, mode: str) -> None:
+        self.problem = None
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         self.scratch = Path(tempfile.gettempdir()) / "submission"

@@ -59,7 +59,7 @@ def test_submission_that_raises_is_reported_and_graded_for_the_rest(graded_pipel
 
 @pytest.mark.parametrize("name, reason", [("not_json", "not valid JSON"), ("empty", "empty")])
 def test_broken_file_is_reported_and_does_not_stop_the_batch(graded_pipeline_cases, name, reason):
-    results, _ = graded_pipeline_cases
+    results = graded_pipeline_cases[0]
     r = _by_name(results, name)
     assert r.status == "invalid" and reason in r.message
     assert r.score == 0 and r.max_score == 10
@@ -67,13 +67,47 @@ def test_broken_file_is_reported_and_does_not_stop_the_batch(graded_pipeline_cas
 
 
 def test_grades_csv_and_feedback_are_written_per_student(graded_pipeline_cases):
-    results, out = graded_pipeline_cases
+    results, out, _ = graded_pipeline_cases
     rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8")))
     assert {row["student_id"] for row in rows} == {r.student for r in results.values()}
     ref = next(row for row in rows if row["file"].startswith("B10900001"))
     assert float(ref["score"]) == 10 and float(ref["test_conv2d_same"]) == 1
     for r in results.values():
         assert (out / "feedback" / f"{r.student}.html").exists() == (r.status == "graded")
+
+
+def test_rerun_grades_only_new_or_changed_submissions(graded_pipeline_cases):
+    from autograder.grade import grade
+
+    results, out, subs = graded_pipeline_cases
+    changed = next(subs.glob("B10900004*"))
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    lines = []
+    again = grade(subs, assignment="convolution", out=out, workers=1, log=lines.append)
+    assert lines[0].startswith(f"{len(results) - 1} submissions unchanged")
+    assert [line.split(":")[0] for line in lines if line.startswith("[")] == ["[1/1] B10900004"]
+    assert {r.student: r.score for r in again} == {r.student: r.score for r in results.values()}
+
+
+def test_zip_export_with_big5_names_is_graded(tmp_path):
+    import zipfile
+
+    import nbformat
+    from autograder.grade import grade
+    from autograder.submissions import make_submission, reference_answers
+
+    archive = tmp_path / "export.zip"
+    folder = "王小明_B10912345_assignsubmission_file_/作業.ipynb"
+    class Big5Name(zipfile.ZipInfo):  # Big5 bytes and no UTF-8 flag, as Windows tools write
+        def _encodeFilenameFlags(self):
+            return self.filename.encode("cp950"), self.flag_bits
+
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(Big5Name(folder), nbformat.writes(make_submission("convolution", reference_answers("convolution"))))
+        zf.writestr("__MACOSX/._junk.ipynb", "junk")
+    results = grade(archive, assignment="convolution", out=tmp_path / "out", workers=1)
+    assert [(r.student, r.score) for r in results] == [("B10912345", 10)]
+    assert (tmp_path / "out" / "submissions" / "王小明_B10912345_assignsubmission_file__作業.ipynb").exists()
 
 
 @pytest.mark.parametrize("filename, expected", [
