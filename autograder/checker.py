@@ -89,8 +89,12 @@ def _run_in_sandbox(cell, sandbox: Sandbox, timeout: float) -> list:
     return outputs
 
 
-def grade_notebook(nb, *, timeout: float = 120, memory_mb: int = 4096, uid: int | None = None):
+def grade_notebook(nb, *, timeout: float = 120, memory_mb: int = 4096, uid: int | None = None,
+                   files: list = ()):
     """Run every code cell of an nbgrader notebook as described above; set each cell's outputs.
+
+    files (e.g. a trained model submitted with the notebook) are copied into the submission's
+    working directory first.
 
     A crash or timeout fails the cell it happened in; the sandbox then restarts (up to
     MAX_RESTARTS times), replays the earlier submission cells and grading goes on.
@@ -98,14 +102,21 @@ def grade_notebook(nb, *, timeout: float = 120, memory_mb: int = 4096, uid: int 
     """
     ns = {"__name__": "__grader__"}
     done = []  # submission cells run so far, replayed after a restart
-    sandbox = Sandbox(timeout=timeout, memory_mb=memory_mb, uid=uid).start()
+
+    def fresh_sandbox():
+        box = Sandbox(timeout=timeout, memory_mb=memory_mb, uid=uid).start()
+        for path in files:
+            box.put_file(path)
+        return box
+
+    sandbox = fresh_sandbox()
     restarts = 0
     try:
         for cell in (c for c in nb.cells if c.cell_type == "code"):
             kind = cell_kind(cell)
             if not sandbox.alive and restarts < MAX_RESTARTS:
                 restarts += 1
-                sandbox = Sandbox(timeout=timeout, memory_mb=memory_mb, uid=uid).start()
+                sandbox = fresh_sandbox()
                 for earlier in done:
                     with contextlib.suppress(SubmissionCrashed, RemoteError):
                         sandbox.run_cell(earlier.source, timeout=timeout)

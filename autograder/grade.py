@@ -98,6 +98,8 @@ def grade_one(api, assignment: str, student: str, submission: Path, out: Path) -
         shutil.rmtree(target.parent)
     target.parent.mkdir(parents=True)
     nbformat.write(nb, target)
+    for extra in attachments(submission, student):
+        shutil.copyfile(extra, target.parent / extra.name.split(student, 1)[1].lstrip("_-. "))
 
     graded = api.autograde(assignment, student)
     if not graded["success"]:
@@ -127,6 +129,14 @@ def _last_error(log: str) -> str:
     return (errors or lines or ["nbgrader failed without a message"])[-1][:300]
 
 
+def attachments(notebook: Path, student: str, pattern: str = DEFAULT_ID_PATTERN) -> list[Path]:
+    """Files a student submitted beside the notebook (e.g. a trained model): other files in the
+    same folder whose name carries the student's id, such as B10901234_cnn_model.keras; in the
+    sandbox they are named without the id (cnn_model.keras)."""
+    return sorted(p for p in notebook.parent.iterdir() if p.is_file() and p.suffix != ".ipynb"
+                  and student in p.name and student_id(p.name, pattern) == student)
+
+
 def latest_per_student(submissions: Path, pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Path]:
     """One notebook per student: when a student submitted several, the newest file wins."""
     chosen = {}
@@ -143,6 +153,13 @@ def write_csv(results: list[Result], path: Path) -> None:
         for r in results:
             writer.writerow([r.student, r.file, r.status, r.score, r.max_score,
                              *(r.cells.get(c, 0) for c in cell_ids), r.message])
+
+
+def _submission_key(notebook: Path, student: str) -> str:
+    h = hashlib.sha256(notebook.read_bytes())
+    for extra in attachments(notebook, student):
+        h.update(extra.name.encode() + extra.read_bytes())
+    return h.hexdigest()
 
 
 def _source_digest(folder: Path, settings: dict) -> str:
@@ -218,7 +235,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     chosen = latest_per_student(submissions, id_pattern)
     results, jobs = {}, []
     for student, path in chosen.items():
-        key = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = _submission_key(path, student)
         saved = cache / f"{student}.json"
         if saved.exists() and json.loads(saved.read_text())["sha256"] == key:  # graded before
             results[student] = Result(**json.loads(saved.read_text())["result"])
@@ -230,7 +247,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
         result.max_score = max_score
         results[result.student] = result
         if result.status != "failed":  # a grader-side failure is retried on the next run
-            key = hashlib.sha256(job[3].read_bytes()).hexdigest()
+            key = _submission_key(job[3], result.student)
             (cache / f"{result.student}.json").write_text(json.dumps({"sha256": key, "result": asdict(result)}))
         log(f"[{done}/{len(jobs)}] {result.student}: {result.score:g}/{result.max_score:g} {result.status}"
             + (f" ({result.message})" if result.message else ""))
@@ -247,7 +264,7 @@ def extract_zip(archive: Path, target: Path) -> Path:
     with zipfile.ZipFile(archive) as zf:
         for info in zf.infolist():
             name = _zip_name(info)
-            if info.is_dir() or not name.endswith(".ipynb") or "__MACOSX" in name:
+            if info.is_dir() or "__MACOSX" in name:
                 continue
             parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
             flat = "_".join(parts)

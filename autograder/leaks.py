@@ -12,8 +12,11 @@ BLOCKS = {
     "hidden test": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"),
 }
 MARKERS = re.compile(r"BEGIN (SOLUTION|HIDDEN TESTS)|END (SOLUTION|HIDDEN TESTS)")
-# Lines shorter than this (whitespace removed) are too generic to count, e.g. `return out`.
-MIN_CHARS = 20
+# What counts as a copied secret (whitespace removed): one line this long, or two consecutive
+# lines of a block that are this long together. Shorter single lines are too generic to
+# prove a leak (`for t in range(1, steps + 1):` appears in any optimizer code).
+LONG_LINE = 40
+LINE_PAIR = 30
 TEXT_SUFFIXES = {".html", ".htm", ".ipynb", ".py", ".md", ".txt", ".json", ".js", ".yml", ".yaml", ".csv"}
 # Imports and environment set-up are shared with the book and the release: not secrets.
 _BOILERPLATE = re.compile(r"^\s*(import |from \S+ import |os\.environ)")
@@ -45,25 +48,30 @@ def _source(cell: dict) -> str:
 
 
 def secret_lines(solutions: Path = SOLUTIONS) -> dict[str, str]:
-    """Distinctive lines of every solution and hidden-test block: squashed line -> kind.
+    """Needles for every solution and hidden-test block: squashed text -> kind.
 
-    A line that the source also shows outside its blocks (e.g. in a visible test) is no secret.
+    Needles are long single lines and pairs of consecutive lines (see LONG_LINE, LINE_PAIR).
+    Text that the source also shows outside its blocks (e.g. in a visible test) is no secret.
     """
-    secrets, shown = {}, set()
+    secrets, shown = {}, []
     for nb in sorted(solutions.rglob("*.ipynb")):
         for cell in _cells(nb):
-            kind = None
+            kind, previous = None, None
             for line in _source(cell).splitlines():
                 begins = [k for k, (begin, _) in BLOCKS.items() if begin in line]
-                if begins:
-                    kind = begins[0]
-                elif any(end in line for _, end in BLOCKS.values()):
-                    kind = None
+                if begins or any(end in line for _, end in BLOCKS.values()):
+                    kind, previous = (begins[0] if begins else None), None
                 elif kind is None:
-                    shown.add(_squash(line))
-                elif len(_squash(line)) >= MIN_CHARS and not _BOILERPLATE.match(line):
-                    secrets[_squash(line)] = kind
-    return {line: kind for line, kind in secrets.items() if line not in shown}
+                    shown.append(_squash(line))
+                elif _squash(line) and not _BOILERPLATE.match(line):
+                    line = _squash(line)
+                    if len(line) >= LONG_LINE:
+                        secrets[line] = kind
+                    if previous and len(previous + line) >= LINE_PAIR:
+                        secrets[previous + line] = kind
+                    previous = line
+    public = "".join(shown)
+    return {needle: kind for needle, kind in secrets.items() if needle not in public}
 
 
 def _strings(obj):

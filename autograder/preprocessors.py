@@ -14,6 +14,11 @@ class SandboxedExecute(NbGraderPreprocessor):
     memory_mb = Integer(4096, help="Memory the submission's process may use, in MB").tag(config=True)
 
     def preprocess(self, nb, resources):
+        from pathlib import Path
+
         from autograder.checker import grade_notebook
 
-        return grade_notebook(nb, timeout=self.timeout, memory_mb=self.memory_mb), resources
+        # nbgrader copies the files submitted beside the notebook into this folder.
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".ipynb")
+        return grade_notebook(nb, timeout=self.timeout, memory_mb=self.memory_mb, files=files), resources

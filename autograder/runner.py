@@ -50,6 +50,11 @@ class Runner:
             return "pong"
         if op == "exec":
             return self.run_cell(f["code"])
+        if op == "put":  # a file submitted with the notebook, e.g. a trained model
+            name = os.path.basename(f["name"])
+            with open(name, "wb") as out:
+                out.write(f["data"])
+            return name
         if op == "names":
             return [name for name in f["names"] if name in self.ns]
         if op == "get":
@@ -83,6 +88,7 @@ class Runner:
 
 def main():
     request_fd, reply_fd = (int(fd) for fd in os.environ.pop("DLCOURSE_RUNNER_FDS").split(","))
+    os.chdir(os.environ.pop("DLCOURSE_RUNNER_CWD", "."))
     requests, replies = os.fdopen(request_fd, "rb"), os.fdopen(reply_fd, "wb")
     sys.stdin = io.StringIO()
     Runner().serve(requests, replies)

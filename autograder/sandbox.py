@@ -1,8 +1,9 @@
 """Run a submission's code in a sandboxed process and talk to it in plain data.
 
 Isolation, where the machine allows it (Linux namespaces via util-linux `unshare`):
-no network, a private /tmp, the repository hidden except the Python environment and the
-`dlcourse` helpers, its own PID namespace, another user id when the grader runs as root,
+no network; a root file system of its own that holds only the system directories, Python and
+the `dlcourse` helpers (so no repository, solutions, gradebook or home directory is there to
+read); a private /tmp; its own PID namespace; another user id when the grader runs as root;
 and resource limits (memory watchdog, processes, file size, CPU time). Elsewhere it falls
 back to a plain child process with resource limits, and says so.
 """
@@ -18,7 +19,6 @@ import threading
 import time
 from pathlib import Path
 
-from autograder import REPO
 from autograder.wire import decode, encode, read_message, write_message
 
 HERE = Path(__file__).resolve().parent
@@ -40,25 +40,43 @@ def runner_source() -> str:
     return (HERE / "wire.py").read_text() + "\n" + (HERE / "runner.py").read_text()
 
 
+# What the submission's file system holds: the system, Python and the helper package.
+SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
+NEW_ROOT = "/mnt"
+
+
+def _keep_paths() -> list[Path]:
+    import importlib.util
+
+    helpers = Path(importlib.util.find_spec("dlcourse").origin).parent  # where this Python imports it from
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent, helpers}
+    return sorted(paths)
+
+
 def _isolation_script(keep: list[Path], scratch: Path, uid: int | None) -> str:
-    """Shell run as root inside new namespaces: hide /tmp and the repository, keep what Python needs."""
-    lines = ["set -e", "mount -t proc proc /proc", "mount -t tmpfs -o size=64m tmpfs /mnt"]
-    for i, path in enumerate(keep):
-        lines += [f"mkdir -p /mnt/keep{i}", f"mount --bind {shlex.quote(str(path))} /mnt/keep{i}"]
-    hidden = []
-    for path in ["/tmp", "/var/tmp", "/dev/shm", str(REPO)]:
-        # A path inside one already hidden (the repository under /tmp) is hidden with it.
-        if os.path.isdir(path) and not any(Path(path).is_relative_to(h) for h in hidden):
-            hidden.append(path)
-            lines.append(f"mount -t tmpfs -o size=256m,mode=1777 tmpfs {shlex.quote(path)}")
-    for i, path in enumerate(keep):
-        q = shlex.quote(str(path))
-        lines += [f"mkdir -p {q}", f"mount --move /mnt/keep{i} {q}"]
-    s = shlex.quote(str(scratch))
-    lines += [f"mkdir -p {s}", f"chmod 1777 {s}", f"cd {s}"]
-    drop = (f"setpriv --reuid={uid} --regid={uid} --clear-groups --no-new-privs "
+    """Shell run as root in new namespaces: build a root file system that holds only the system
+    directories, Python and dlcourse (read-only), a private /tmp and /proc; chroot into it."""
+    new = NEW_ROOT
+    lines = ["set -e", f"mount -t tmpfs -o size=16m tmpfs {new}",
+             f"mkdir -p {new}/tmp {new}/proc {new}/dev",
+             f"mount -t tmpfs -o size=256m,mode=1777 tmpfs {new}/tmp",
+             f"mount -t proc proc {new}/proc",
+             f"mount --rbind /dev {new}/dev",
+             f"mount -t tmpfs -o size=64m,mode=1777 tmpfs {new}/dev/shm"]
+    for path in SYSTEM_DIRS:
+        if os.path.islink(path):  # /bin -> usr/bin on merged-/usr systems
+            lines.append(f"ln -s {shlex.quote(os.readlink(path))} {new}{path}")
+        elif os.path.isdir(path):
+            keep = [path, *keep]
+    for path in keep:
+        q, target = shlex.quote(str(path)), shlex.quote(f"{new}{path}")
+        lines += [f"mkdir -p {target}", f"mount --rbind {q} {target}",
+                  f"mount -o remount,bind,ro {target} || true"]
+    s = shlex.quote(f"{new}{scratch}")
+    lines += [f"mkdir -p {s}", f"chmod 1777 {s}"]
+    drop = (f"/usr/bin/setpriv --reuid={uid} --regid={uid} --clear-groups --no-new-privs "
             "--inh-caps=-all --bounding-set=-all -- " if uid is not None else "")
-    lines.append(f'exec {drop}"$@"')
+    lines.append(f'exec chroot {new} {drop}"$@"')
     return "\n".join(lines)
 
 
@@ -125,12 +143,12 @@ class Sandbox:
         self.scratch = Path(tempfile.gettempdir()) / "submission"
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
                "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1",
-               "DLCOURSE_RUNNER_FDS": f"{req_r},{rep_w}"}
+               "DLCOURSE_RUNNER_FDS": f"{req_r},{rep_w}", "DLCOURSE_RUNNER_CWD": str(self.scratch)}
         python = [sys.executable, "-c", runner_source()]
         if mode == "namespaces":
             if not shutil.which("unshare"):
                 raise OSError("util-linux unshare is not installed")
-            keep = [Path(sys.prefix), REPO / "dlcourse"]
+            keep = _keep_paths()
             user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
             uid = self.uid if os.geteuid() == 0 else None
             argv = ["unshare", *user, "--mount", "--net", "--pid", "--fork", "--kill-child", "--",
@@ -238,6 +256,10 @@ class Sandbox:
         error = value.get("error") if isinstance(value, dict) else None
         return {"stdout": str(reply.get("stdout", "")), "stderr": str(reply.get("stderr", "")),
                 "error": error if isinstance(error, dict) else None}
+
+    def put_file(self, path: Path) -> None:
+        """Copy a file into the submission's working directory."""
+        self.value("put", name=path.name, data=path.read_bytes())
 
     def names(self, names: list[str]) -> list[str]:
         found = self.value("names", names=list(names))

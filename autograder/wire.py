@@ -28,9 +28,12 @@ def encode(value, to_handle):
             return enc(v.item())
         if isinstance(v, np.ndarray) and v.dtype.kind in "biufc":
             buf = io.BytesIO()
-            np.save(buf, np.ascontiguousarray(v), allow_pickle=False)
+            np.save(buf, v, allow_pickle=False)  # keeps 0-d arrays 0-d
             blobs.append(buf.getvalue())
             return {"__ndarray__": len(blobs) - 1}
+        if isinstance(v, bytes):
+            blobs.append(v)
+            return {"__bytes__": len(blobs) - 1}
         if isinstance(v, complex):
             return {"__complex__": [v.real, v.imag]}
         if isinstance(v, (list, tuple)):
@@ -50,6 +53,8 @@ def decode(tree, blobs, from_handle):
             return t
         if "__ndarray__" in t:
             return np.load(io.BytesIO(blobs[int(t["__ndarray__"])]), allow_pickle=False)
+        if "__bytes__" in t:
+            return bytes(blobs[int(t["__bytes__"])])
         if "__complex__" in t:
             return complex(*t["__complex__"])
         if "__list__" in t:

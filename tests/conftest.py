@@ -54,7 +54,7 @@ def grade_class(tmp_path_factory):
             for i, (name, answers) in enumerate(wrong_answers(assignment).items()):
                 save_submission(subs, assignment, f"S1{i:06d}_{name}", {**ref, **answers})
             out = tmp_path_factory.mktemp(f"{assignment}_grading")
-            results = grade(subs, assignment=assignment, out=out)
+            results = grade(subs, assignment=assignment, out=out, workers=2)
             cache[assignment] = ({Path(r.file).stem: r for r in results}, out)
         return cache[assignment]
 

@@ -16,11 +16,14 @@ def sandbox():
 
 
 def test_plain_data_round_trips_and_objects_become_handles():
-    value = {"a": [1, 2.5, None, "x"], "b": (np.arange(6).reshape(2, 3), np.float32(1.5)), "c": True}
+    value = {"a": [1, 2.5, None, "x"], "b": (np.arange(6).reshape(2, 3), np.float32(1.5)), "c": True,
+             "d": np.array(3.0), "e": np.arange(10)[::3], "f": b"raw"}
     tree, blobs = encode({**value, "obj": object()}, lambda obj: 7)
     back = decode(tree, blobs, lambda key: ("handle", key))
     np.testing.assert_array_equal(back["b"][0], value["b"][0])
     assert back["a"] == value["a"] and back["b"][1] == 1.5 and back["obj"] == ("handle", 7)
+    assert back["d"].shape == () and back["f"] == b"raw"  # 0-d arrays stay 0-d
+    np.testing.assert_array_equal(back["e"], [0, 3, 6, 9])
 
 
 def test_oversized_messages_are_refused():

@@ -26,3 +26,36 @@ def test_quiz_markdown_folds_the_answer_away():
     quiz.check_key(q, 28 - 3 + 1)
     with pytest.raises(AssertionError, match="disagrees"):
         quiz.check_key(q, 28)
+
+
+def _toc_files() -> set[str]:
+    import yaml
+
+    from autograder import REPO
+
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    return {c["file"] for part in toc["parts"] for c in part["chapters"]}
+
+
+def test_every_scheduled_chapter_and_every_release_is_in_the_book():
+    from autograder import EXERCISES, REPO
+
+    files = _toc_files()
+    for week in load_schedule():
+        for chapter in week.chapters:
+            assert (REPO / "book" / f"{chapter}.ipynb").exists(), chapter
+            assert f"book/{chapter}" in files, f"book/{chapter} is not in _toc.yml"
+    for folder in EXERCISES.iterdir():
+        assert f"exercises/{folder.name}/{folder.name}" in files, f"{folder.name} is not in _toc.yml"
+
+
+def test_every_chapter_ends_with_a_self_check_quiz():
+    import json
+
+    from autograder import REPO
+
+    for week in load_schedule():
+        for chapter in week.chapters:
+            cells = json.loads((REPO / "book" / f"{chapter}.ipynb").read_text(encoding="utf-8"))["cells"]
+            code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+            assert any("quiz.show(" in src for src in code[-3:]), f"{chapter} has no quiz at its end"
