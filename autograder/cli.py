@@ -14,7 +14,10 @@ def _build(args):
 def _release(args):
     from autograder.release import release
 
-    for path in release(args.assignments or None):
+    from autograder.release import opened_by
+
+    names = args.assignments or (opened_by(args.week) if args.week else None)
+    for path in release(names):
         print(f"released {path}")
 
 
@@ -23,7 +26,8 @@ def _grade(args):
 
     out = args.out or Path("grading") / args.assignment
     results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern,
-                    workers=args.workers, timeout=args.timeout, memory_mb=args.memory_mb)
+                    workers=args.workers, timeout=args.timeout, memory_mb=args.memory_mb,
+                    db_url=args.db_url)
     print(f"grades: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
     return 0 if results else 1
 
@@ -51,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("release", help="generate exercises/ from solutions/ (all assignments by default)")
     r.add_argument("assignments", nargs="*", help="assignment names, e.g. convolution")
+    r.add_argument("--week", type=int, help="release the assignments dlcourse/schedule.yml opens by this week")
     r.set_defaults(run=_release)
 
     g = sub.add_parser("grade", help="autograde a folder of submitted notebooks")
@@ -64,6 +69,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--timeout", type=int, default=CELL_TIMEOUT,
                    help=f"seconds a cell of a submission may run (default: {CELL_TIMEOUT})")
     g.add_argument("--memory-mb", type=int, default=4096, help="memory per submission in MB (default: 4096)")
+    g.add_argument("--db-url", help="gradebook shared by several graders, e.g. "
+                   "postgresql+psycopg://user@host/gradebook (default: SQLite in the output folder)")
     g.set_defaults(run=_grade)
 
     c = sub.add_parser("check-leaks", help="fail if solutions or hidden tests appear in student-facing files")

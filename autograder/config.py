@@ -9,11 +9,14 @@ from traitlets.config import Config
 CELL_TIMEOUT = 120
 
 
-def nbgrader_config(course_root: Path, *, timeout: int = CELL_TIMEOUT, memory_mb: int = 4096) -> Config:
-    """Config for an nbgrader course directory at course_root, with its own SQLite gradebook.
+def nbgrader_config(course_root: Path, *, timeout: int = CELL_TIMEOUT, memory_mb: int = 4096,
+                    db_url: str | None = None) -> Config:
+    """Config for an nbgrader course directory at course_root.
 
     timeout: seconds a submission's cell (or a test cell's calls into it) may run;
-    memory_mb: memory its process may use.
+    memory_mb: memory its process may use;
+    db_url: the gradebook; by default a SQLite file in course_root. Several graders at once
+    share a PostgreSQL gradebook, e.g. postgresql+psycopg://user@host/gradebook.
     """
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute, IgnorePattern
@@ -24,7 +27,7 @@ def nbgrader_config(course_root: Path, *, timeout: int = CELL_TIMEOUT, memory_mb
     c.CourseDirectory.root = str(course_root)
     c.CourseDirectory.course_id = "dlcourse"
     # Parallel graders share the SQLite gradebook: wait for its lock instead of failing.
-    c.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}?timeout=60"
+    c.CourseDirectory.db_url = db_url or f"sqlite:///{course_root / 'gradebook.db'}?timeout=60"
     c.SandboxedExecute.timeout = timeout
     c.SandboxedExecute.memory_mb = memory_mb
     # nbgrader's own list, with our sandboxed run in place of its in-kernel Execute; its

@@ -45,6 +45,11 @@ def student_id(filename: str, pattern: str = DEFAULT_ID_PATTERN) -> str:
     return match.group(0) if match else re.sub(r"[^\w.-]", "_", stem)
 
 
+def printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by the OS as surrogates) become �."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def read_submission(path: Path) -> nbformat.NotebookNode:
     """The submission as an nbformat 4 notebook; ValueError with a plain reason otherwise."""
     raw = path.read_bytes()
@@ -84,7 +89,7 @@ def _problems(notebook: Path) -> str:
 
 def grade_one(api, assignment: str, student: str, submission: Path, out: Path) -> Result:
     """Autograde one submission in the prepared course, write its feedback HTML, return its result."""
-    result = Result(student, submission.name, "graded")
+    result = Result(student, printable(submission.name), "graded")
     course = Path(api.coursedir.root)
     release = next((course / "release" / assignment).glob("*.ipynb"))
     notebook_name = release.name
@@ -194,14 +199,14 @@ def _run_all(jobs: list, workers: int):
             try:
                 yield job, future.result()
             except Exception as err:  # the worker process itself died
-                yield job, Result(job[2], job[3].name, "failed", message=f"grader worker died: {err}")
+                yield job, Result(job[2], printable(job[3].name), "failed", message=f"grader worker died: {err}")
 
 
 def _guarded(job) -> Result:
     try:
         return _grade_in_worker(*job)
     except Exception as err:
-        return Result(job[2], job[3].name, "failed", message=f"{type(err).__name__}: {err}")
+        return Result(job[2], printable(job[3].name), "failed", message=f"{type(err).__name__}: {err}")
 
 
 def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SOLUTIONS,

@@ -16,6 +16,14 @@ def assignments(solutions: Path = SOLUTIONS) -> list[str]:
     return sorted(p.name for p in solutions.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
+def opened_by(week: int, solutions: Path = SOLUTIONS) -> list[str]:
+    """Assignments that dlcourse/schedule.yml opens in or before `week` (and that exist)."""
+    from dlcourse.schedule import assignments as scheduled
+
+    written = set(assignments(solutions))
+    return [a.id for a in scheduled() if a.opens <= week and a.id in written]
+
+
 def prepare_course(course_root: Path, assignment: str, solutions: Path = SOLUTIONS, **settings):
     """An nbgrader course directory holding one assignment's source, generated; returns its API.
 
@@ -24,7 +32,10 @@ def prepare_course(course_root: Path, assignment: str, solutions: Path = SOLUTIO
     shutil.copytree(solutions / assignment, course_root / "source" / assignment,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     api = nbgrader_api(course_root, **settings)
-    result = api.generate_assignment(assignment)
+    for attempt in range(3):  # graders sharing one gradebook may race to create the assignment
+        result = api.generate_assignment(assignment)
+        if result["success"]:
+            break
     if not result["success"]:
         raise ReleaseError(f"nbgrader could not generate {assignment!r}:\n{result.get('log', '')}")
     return api

@@ -110,6 +110,23 @@ def test_zip_export_with_big5_names_is_graded(tmp_path):
     assert (tmp_path / "out" / "submissions" / "王小明_B10912345_assignsubmission_file__作業.ipynb").exists()
 
 
+def test_file_name_that_is_not_utf8_is_graded_and_reported(tmp_path):
+    import os
+
+    import nbformat
+    from autograder.grade import grade
+    from autograder.submissions import make_submission, reference_answers
+
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    name = "陳大文_B10955555".encode("cp950") + b".ipynb"  # Big5 bytes on a UTF-8 file system
+    with open(os.path.join(os.fsencode(folder), name), "w", encoding="utf-8") as f:
+        f.write(nbformat.writes(make_submission("convolution", reference_answers("convolution"))))
+    results = grade(folder, assignment="convolution", out=tmp_path / "out", workers=1)
+    assert [(r.student, r.score) for r in results] == [("B10955555", 10)]
+    assert "B10955555" in (tmp_path / "out" / "grades.csv").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("filename, expected", [
     ("B10901234.ipynb", "B10901234"),
     ("王小明_E14081234_convolution.ipynb", "E14081234"),

@@ -59,3 +59,11 @@ def test_every_chapter_ends_with_a_self_check_quiz():
             cells = json.loads((REPO / "book" / f"{chapter}.ipynb").read_text(encoding="utf-8"))["cells"]
             code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
             assert any("quiz.show(" in src for src in code[-3:]), f"{chapter} has no quiz at its end"
+
+
+def test_release_command_reads_the_schedule():
+    from autograder.release import opened_by
+
+    assert opened_by(0) == []
+    assert "convolution" in opened_by(8) and "convolution" not in opened_by(7)
+    assert set(opened_by(99)) == {p.name for p in SOLUTIONS.iterdir() if p.is_dir()}
