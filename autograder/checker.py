@@ -18,8 +18,9 @@ from autograder.sandbox import RemoteError, Sandbox, SubmissionCrashed
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
 HIDDEN_NOTE = "# （隱藏測試 hidden tests: run by the grader, not shown）\n"
-# NumPy's assertion messages end with the compared arrays: the hidden expected values.
-_ARRAYS = re.compile(r"\n\s*(x|y|ACTUAL|DESIRED):.*", re.S)
+# NumPy's assertion messages quote the compared values: the hidden expected answers.
+_ARRAYS = re.compile(r"\n\s*(x|y|ACTUAL|DESIRED):.*", re.S)  # the arrays at the end
+_MISMATCH_LINES = re.compile(r"^(First \d+ mismatch.*|Mismatch at ind.*|.*\((ACTUAL|DESIRED)\).*)$\n?", re.M)  # NumPy 2
 MAX_RESTARTS = 3
 
 
@@ -74,7 +75,7 @@ def run_test(source: str, ns: dict, sandbox: Sandbox) -> list:
     except RemoteError as err:
         failure = _error_output(err.ename, f"your code raised {err.ename}: {err.evalue}")
     except AssertionError as err:
-        message = _ARRAYS.sub("", str(err)).strip() or "a check failed"
+        message = _MISMATCH_LINES.sub("", _ARRAYS.sub("", str(err))).strip() or "a check failed"
         failure = _error_output("AssertionError", message)
     except Exception as err:  # a check that could not run on what the submission returned
         failure = _error_output(type(err).__name__, str(err)[:500])

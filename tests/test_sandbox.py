@@ -62,3 +62,17 @@ def test_a_runaway_cell_is_stopped_with_a_reason():
         with pytest.raises(SubmissionCrashed, match="timeout"):
             sb.run_cell("while True: pass")
         assert not sb.alive
+
+
+def test_failed_numpy_checks_do_not_show_the_expected_values():
+    from autograder.checker import run_test
+
+    class NoSubmission:
+        def names(self, names):
+            return []
+
+    ns = {"np": np}
+    outputs = run_test("np.testing.assert_allclose([1.0, 2.0, 3.0], [1.0, 2.0, 4.5], err_msg='conv2d: values differ')",
+                       ns, NoSubmission())
+    message = outputs[-1]["evalue"]
+    assert "conv2d: values differ" in message and "4.5" not in message
