@@ -42,6 +42,27 @@ def _check_leaks(args):
     return 1 if leaks else 0
 
 
+def _check_links(args):
+    from autograder.linkcheck import check_links
+
+    report = check_links(args.site, site_url=args.site_url)
+    for link in report.broken:
+        print(link)
+    if args.list_external:
+        for url in sorted(report.external):
+            print(f"external (not fetched): {url}")
+    print(f"{report.pages} pages, {report.internal_checked} internal links checked, "
+          f"{len(report.broken)} broken, {len(report.external)} external links (not fetched)")
+    return 1 if report.broken else 0
+
+
+def _publish(args):
+    from autograder.publish import student_tree
+
+    target = student_tree(args.target)
+    print(f"student-facing tree written to {target} (no solutions, no grader; leak-checked)")
+
+
 def parser() -> argparse.ArgumentParser:
     from autograder.config import CELL_TIMEOUT
     from autograder.grade import DEFAULT_ID_PATTERN
@@ -76,6 +97,16 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check-leaks", help="fail if solutions or hidden tests appear in student-facing files")
     c.add_argument("paths", nargs="*", type=Path, default=[Path("_build/html"), Path("exercises")])
     c.set_defaults(run=_check_leaks)
+
+    k = sub.add_parser("check-links", help="check the built site's internal links and anchors (offline)")
+    k.add_argument("site", nargs="?", type=Path, default=Path("_build/html"))
+    k.add_argument("--site-url", help="address the site is published at; links to it count as internal")
+    k.add_argument("--list-external", action="store_true", help="list the external links (never fetched)")
+    k.set_defaults(run=_check_links)
+
+    u = sub.add_parser("publish", help="write the student-facing tree for the public repository")
+    u.add_argument("target", type=Path, help="a new or empty folder")
+    u.set_defaults(run=_publish)
     return p
 
 
