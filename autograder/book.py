@@ -1,28 +1,20 @@
 """Build the HTML book with jupyter-book, then check the result for leaks."""
-import hashlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from autograder import REPO
+from autograder import REPO, folder_digest
 
 
 class BuildError(RuntimeError):
     pass
 
 
-def _helper_digest(book: Path) -> str:
-    """Hash of the helper package the chapters import (the notebooks' hidden inputs)."""
-    h = hashlib.sha256()
-    for path in sorted((book / "dlcourse").rglob("*.py")):
-        h.update(path.relative_to(book).as_posix().encode() + path.read_bytes())
-    return h.hexdigest()
-
-
 def _invalidate_stale_cache(build: Path, book: Path) -> None:
     """Drop cached execution results when dlcourse changed: jupyter-cache keys on cell source only."""
-    stamp, digest = build / ".dlcourse.sha256", _helper_digest(book)
+    # The helper package the chapters import: the notebooks' inputs that jupyter-cache does not see.
+    stamp, digest = build / ".dlcourse.sha256", folder_digest(book / "dlcourse", "*.py")
     if stamp.exists() and stamp.read_text() != digest:
         shutil.rmtree(build / ".jupyter_cache", ignore_errors=True)
     build.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ import re
 from nbformat.v4 import new_output
 
 from autograder.sandbox import RemoteError, Sandbox, SubmissionCrashed
+from autograder.zygote import new_sandbox
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
 HIDDEN_NOTE = "# （隱藏測試 hidden tests: run by the grader, not shown）\n"
@@ -32,6 +33,26 @@ def cell_kind(cell) -> str:
     if meta.get("solution"):
         return "answer"
     return "setup" if meta.get("locked") else "extra"
+
+
+def setup_imports(nb) -> tuple[str, ...]:
+    """Modules the locked set-up cells import (instructor code): worth importing once per grader."""
+    import ast
+
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell_kind(cell) != "setup":
+            continue
+        try:
+            tree = ast.parse(_python(cell.source))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.append(node.module)
+    return tuple(dict.fromkeys(found))
 
 
 def referenced_names(code) -> set[str]:
@@ -104,8 +125,10 @@ def grade_notebook(nb, *, timeout: float = 120, memory_mb: int = 4096, uid: int 
     ns = {"__name__": "__grader__"}
     done = []  # submission cells run so far, replayed after a restart
 
+    preload = setup_imports(nb)
+
     def fresh_sandbox():
-        box = Sandbox(timeout=timeout, memory_mb=memory_mb, uid=uid).start()
+        box = new_sandbox(preload, timeout=timeout, memory_mb=memory_mb, uid=uid)
         for path in files:
             box.put_file(path)
         return box

@@ -42,8 +42,14 @@ def nbgrader_config(course_root: Path, *, timeout: int = CELL_TIMEOUT, memory_mb
 
 def nbgrader_api(course_root: Path, **settings):
     """An NbGraderAPI bound to the course directory at course_root (settings: see nbgrader_config)."""
+    import warnings
+
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
+    from sqlalchemy.exc import SAWarning
+
+    # nbgrader 0.9's own session warnings (one per graded notebook): noise in an instructor's log.
+    warnings.filterwarnings("ignore", category=SAWarning)
 
     # nbgrader runs the `alembic` command: find it beside this interpreter even if no venv is active.
     bin_dir = str(Path(sys.executable).parent)

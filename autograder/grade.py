@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import SOLUTIONS
+from autograder import SOLUTIONS, folder_digest
 from autograder.config import nbgrader_api, nbgrader_config
 from autograder.normalize import rebuild
 from autograder.release import prepare_course
@@ -167,15 +167,21 @@ def _submission_key(notebook: Path, student: str) -> str:
     return h.hexdigest()
 
 
-def _source_digest(folder: Path, settings: dict) -> str:
-    h = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
-    return h.hexdigest()
+def _forget_parents_forkserver():
+    """In a forked copy of a process that started the forkserver, that server is not its child:
+    multiprocessing would fail to reach it (No child processes), so let this process start its own."""
+    import multiprocessing.forkserver as fs
+    import threading
 
+    server = fs._forkserver
+    server._forkserver_pid = server._forkserver_address = server._forkserver_alive_fd = None
+    server._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_parents_forkserver)
 
 _APIS = {}  # one NbGraderAPI per worker process and course
+WORKER_PRELOAD = ["autograder.grade", "autograder.checker", "nbgrader.apps", "nbgrader.converters", "tensorflow"]
 
 
 def _grade_in_worker(course: Path, assignment: str, student: str, path: Path, out: Path,
@@ -191,7 +197,10 @@ def _run_all(jobs: list, workers: int):
         for job in jobs:
             yield job, _guarded(job)
         return
-    ctx = multiprocessing.get_context("spawn")  # TensorFlow does not survive fork
+    # Workers fork from a server that imported the grader and TensorFlow once (never from this
+    # process, whose TensorFlow may already run threads, which do not survive a fork).
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(WORKER_PRELOAD)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = {pool.submit(_grade_in_worker, *job): job for job in jobs}
         for future in as_completed(futures):
@@ -223,7 +232,8 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     out.mkdir(parents=True, exist_ok=True)
     if submissions.suffix == ".zip":
         submissions = extract_zip(submissions, out / "submissions")
-    course, digest = out / "course", _source_digest(solutions / assignment, settings)
+    course = out / "course"
+    digest = folder_digest(solutions / assignment, salt=json.dumps(settings, sort_keys=True).encode())
     stamp, cache = course / ".source.sha256", out / "results"
     if not stamp.exists() or stamp.read_text() != digest:
         shutil.rmtree(course, ignore_errors=True)
@@ -233,17 +243,18 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     cache.mkdir(exist_ok=True)
     from nbgrader.api import Gradebook
 
-    db_url = nbgrader_config(course, **settings).CourseDirectory.db_url
-    with Gradebook(db_url, "dlcourse") as gb:
+    coursedir = nbgrader_config(course, **settings).CourseDirectory
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         max_score = gb.find_assignment(assignment).max_score
 
     chosen = latest_per_student(submissions, id_pattern)
-    results, jobs = {}, []
+    results, jobs, keys = {}, [], {}
     for student, path in chosen.items():
-        key = _submission_key(path, student)
+        keys[student] = _submission_key(path, student)
         saved = cache / f"{student}.json"
-        if saved.exists() and json.loads(saved.read_text())["sha256"] == key:  # graded before
-            results[student] = Result(**json.loads(saved.read_text())["result"])
+        cached = json.loads(saved.read_text()) if saved.exists() else {}
+        if cached.get("sha256") == keys[student]:  # graded before
+            results[student] = Result(**cached["result"])
         else:
             jobs.append((course, assignment, student, path, out, settings))
     if results:
@@ -252,8 +263,8 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
         result.max_score = max_score
         results[result.student] = result
         if result.status != "failed":  # a grader-side failure is retried on the next run
-            key = _submission_key(job[3], result.student)
-            (cache / f"{result.student}.json").write_text(json.dumps({"sha256": key, "result": asdict(result)}))
+            (cache / f"{result.student}.json").write_text(
+                json.dumps({"sha256": keys[result.student], "result": asdict(result)}))
         log(f"[{done}/{len(jobs)}] {result.student}: {result.score:g}/{result.max_score:g} {result.status}"
             + (f" ({result.message})" if result.message else ""))
     ordered = [results[s] for s in sorted(results)]

@@ -86,12 +86,134 @@ class Runner:
             write_message(replies, reply, value_blobs)
 
 
-def main():
-    request_fd, reply_fd = (int(fd) for fd in os.environ.pop("DLCOURSE_RUNNER_FDS").split(","))
-    os.chdir(os.environ.pop("DLCOURSE_RUNNER_CWD", "."))
+def serve(request_fd: int, reply_fd: int, cwd: str) -> None:
+    os.chdir(cwd)
     requests, replies = os.fdopen(request_fd, "rb"), os.fdopen(reply_fd, "wb")
     sys.stdin = io.StringIO()
     Runner().serve(requests, replies)
+
+
+# -- the zygote: libraries imported once, a fresh forked copy for each submission ------------------
+
+def _libc_call(name: str, *args) -> None:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if getattr(libc, name)(*args) != 0:
+        raise OSError(ctypes.get_errno(), f"{name} failed")
+
+
+def _drop_privileges(uid) -> None:
+    """Become uid with no capabilities and no way to regain any (what setpriv does for a fresh sandbox)."""
+    if uid is None:
+        return
+    pr_capbset_drop, pr_set_no_new_privs = 24, 38
+    for cap in range(64):
+        try:
+            _libc_call("prctl", pr_capbset_drop, cap, 0, 0, 0)
+        except OSError:
+            break  # past the last capability this kernel knows
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    _libc_call("prctl", pr_set_no_new_privs, 1, 0, 0, 0)
+
+
+def _child(request: dict, request_fd: int, reply_fd: int) -> None:
+    import resource
+
+    os.setsid()
+    _drop_privileges(request.get("uid"))
+    limits = request.get("limits", {})
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"],) * 2)
+    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if limits.get("procs") is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits["procs"],) * 2)
+    if "numpy" in sys.modules:  # a forked copy inherits the zygote's random state: give it its own
+        sys.modules["numpy"].random.seed()
+    serve(request_fd, reply_fd, request["cwd"])
+
+
+def _fresh_scratch(cwd: str) -> None:
+    """Kill what the previous submission left running and empty the file systems it could write."""
+    import shutil
+    import signal
+    import time
+
+    if os.getpid() != 1:  # only as init of the sandbox's own PID namespace, in its own /tmp
+        raise RuntimeError("the zygote runs only inside the sandbox's namespaces")
+    while True:  # until every process the previous submission started is gone and reaped
+        try:
+            os.kill(-1, signal.SIGKILL)  # from init, -1 reaches every other process of the namespace
+        except ProcessLookupError:
+            pass
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                time.sleep(0.01)
+        except ChildProcessError:
+            break
+    for folder in {"/tmp", "/dev/shm", cwd}:  # the sandbox's own tmpfs mounts (see sandbox.py)
+        for entry in os.listdir(folder) if os.path.isdir(folder) else []:
+            path = os.path.join(folder, entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+    os.makedirs(cwd, exist_ok=True)
+    os.chmod(cwd, 0o1777)
+
+
+def zygote(control_fd: int, preload: list) -> None:
+    """Import preload once, then fork one child per request; a child serves one submission.
+
+    The zygote runs no submission code: each child drops to the submission's user and limits
+    before it reads its first request, and starts from the zygote's untouched memory.
+    """
+    import importlib
+    import json
+    import signal
+    import socket
+
+    control = socket.socket(fileno=control_fd)
+    for name in preload:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a library missing here is imported (and fails) in the child as usual
+            pass
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    control.send(b'{"ready": true}')
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 65536, 2)
+        if not message:  # the grader closed the channel
+            os._exit(0)
+        request = json.loads(message)
+        if len(fds) != 2:
+            control.send(json.dumps({"error": "expected two pipe ends"}).encode())
+            continue
+        _fresh_scratch(request["cwd"])
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            try:
+                _child(request, *fds)
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        control.send(json.dumps({"pid": pid}).encode())
+
+
+def main():
+    if "DLCOURSE_ZYGOTE_FD" in os.environ:
+        zygote(int(os.environ.pop("DLCOURSE_ZYGOTE_FD")),
+               [m for m in os.environ.pop("DLCOURSE_PRELOAD", "").split(",") if m])
+        return
+    request_fd, reply_fd = (int(fd) for fd in os.environ.pop("DLCOURSE_RUNNER_FDS").split(","))
+    serve(request_fd, reply_fd, os.environ.pop("DLCOURSE_RUNNER_CWD", "."))
 
 
 if __name__ == "__main__":

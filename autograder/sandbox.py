@@ -80,6 +80,24 @@ def _isolation_script(keep: list[Path], scratch: Path, uid: int | None) -> str:
     return "\n".join(lines)
 
 
+SCRATCH = Path(tempfile.gettempdir()) / "submission"  # the submission's working folder, in its own /tmp
+
+
+def _runner_env() -> dict:
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+            "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1",
+            "HOME": str(SCRATCH), "TMPDIR": str(SCRATCH)}
+
+
+def _namespaces_argv(python: list, uid: int | None) -> list:
+    """The command that runs python in new namespaces and a root file system of its own."""
+    if not shutil.which("unshare"):
+        raise OSError("util-linux unshare is not installed")
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    return ["unshare", *user, "--mount", "--net", "--pid", "--fork", "--kill-child", "--",
+            "sh", "-c", _isolation_script(_keep_paths(), SCRATCH, uid), "sandbox", *python]
+
+
 def _limits(max_procs: int | None, max_file_mb: int, cpu_seconds: int):
     def apply():
         os.setsid()
@@ -89,6 +107,16 @@ def _limits(max_procs: int | None, max_file_mb: int, cpu_seconds: int):
         if max_procs is not None:
             resource.setrlimit(resource.RLIMIT_NPROC, (max_procs, max_procs))
     return apply
+
+
+def kill_group(proc) -> None:
+    """Kill a started process and its process group (it called setsid), and reap it."""
+    if proc is not None and proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
 
 
 def _group_rss_mb(pgid: int) -> float:
@@ -140,20 +168,13 @@ class Sandbox:
         self.problem = None
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
-        self.scratch = Path(tempfile.gettempdir()) / "submission"
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
-               "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1",
-               "DLCOURSE_RUNNER_FDS": f"{req_r},{rep_w}", "DLCOURSE_RUNNER_CWD": str(self.scratch)}
+        self.scratch = SCRATCH
+        env = {**_runner_env(), "DLCOURSE_RUNNER_FDS": f"{req_r},{rep_w}",
+               "DLCOURSE_RUNNER_CWD": str(self.scratch)}
         python = [sys.executable, "-c", runner_source()]
         if mode == "namespaces":
-            if not shutil.which("unshare"):
-                raise OSError("util-linux unshare is not installed")
-            keep = _keep_paths()
-            user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
             uid = self.uid if os.geteuid() == 0 else None
-            argv = ["unshare", *user, "--mount", "--net", "--pid", "--fork", "--kill-child", "--",
-                    "sh", "-c", _isolation_script(keep, self.scratch, uid), "sandbox", *python]
-            env.update(HOME=str(self.scratch), TMPDIR=str(self.scratch))
+            argv = _namespaces_argv(python, uid)
             max_procs = self.max_procs if uid is not None else None
         else:
             self.scratch = Path(tempfile.mkdtemp(prefix="submission-"))
@@ -170,19 +191,17 @@ class Sandbox:
         self.mode = mode
 
     def close(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.proc.wait()
+        kill_group(self.proc)
+        self._close_streams()
+        if getattr(self, "mode", None) == "plain":
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _close_streams(self) -> None:
         for stream in ("requests", "replies"):
             try:
                 getattr(self, stream).close()
             except (AttributeError, OSError):
                 pass
-        if getattr(self, "mode", None) == "plain":
-            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self):
         return self.start()
@@ -193,6 +212,12 @@ class Sandbox:
     @property
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None and self.problem is None
+
+    def _rss_mb(self) -> float:
+        return _group_rss_mb(self.proc.pid)
+
+    def _exit_code(self):
+        return self.proc.poll()
 
     # -- requests ------------------------------------------------------------------------------
     def request(self, header: dict, blobs=(), timeout: float | None = None):
@@ -218,10 +243,10 @@ class Sandbox:
             reader.join(0.2)
             if time.monotonic() > deadline:
                 self._end(f"did not finish within {timeout or self.timeout:g} s (timeout)")
-            if _group_rss_mb(self.proc.pid) > self.memory_mb:
+            if self._rss_mb() > self.memory_mb:
                 self._end(f"used more than {self.memory_mb} MB of memory")
         if "error" in box:
-            code = self.proc.poll()
+            code = self._exit_code()
             why = (f"the submission's process exited (code {code})" if code is not None
                    else f"the submission broke the grader's channel ({box['error']})")
             self._end(why)
