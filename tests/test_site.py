@@ -254,6 +254,14 @@ def test_home_page_leads_to_the_book(visits):
 
 
 @pytest.mark.slow
+def test_pages_open_with_their_title_not_the_colab_setup_cell(site: Path):
+    # The set-up cell is tagged remove-cell: in the notebook for Colab, not on the site.
+    pages = [f"{page}.html" for page in toc_files()]
+    shown = [page for page in pages if "google.colab" in (site / page).read_text(encoding="utf-8")]
+    assert not shown, shown
+
+
+@pytest.mark.slow
 def test_math_is_typeset_offline(visits):
     with_math = {p: v for p, v in visits.items() if v.math_elements}
     assert with_math, "no page shows math: the chapters have formulas"
