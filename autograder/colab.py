@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from autograder import REPO
+from autograder.leaks import cell_source
 
 # Folders whose notebooks students open (in Colab, or downloaded from the book).
 STUDENT_NOTEBOOK_DIRS = ("book", "exercises")
@@ -85,11 +86,6 @@ def student_notebooks(root: Path = REPO) -> list[Path]:
                   if ".ipynb_checkpoints" not in p.parts)
 
 
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
 def setup_cell_problems(paths: list[Path] | None = None, repo: Repository | None = None) -> list[str]:
     """One line for each notebook whose first cell is not exactly the Colab set-up cell."""
     expected = setup_cell_source(repo)
@@ -98,7 +94,7 @@ def setup_cell_problems(paths: list[Path] | None = None, repo: Repository | None
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
         if not cells:
             problems.append(f"{path}: no cells, so no Colab set-up cell")
-        elif cells[0].get("cell_type") != "code" or _source(cells[0]) != expected:
+        elif cells[0].get("cell_type") != "code" or cell_source(cells[0]) != expected:
             problems.append(f"{path}: the first cell is not the Colab set-up cell "
                             "(copy it from autograder/colab.py: setup_cell_source())")
         elif SETUP_CELL_TAG not in cells[0].get("metadata", {}).get("tags", []):

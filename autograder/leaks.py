@@ -42,7 +42,8 @@ def _cells(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")).get("cells", [])
 
 
-def _source(cell: dict) -> str:
+def cell_source(cell: dict) -> str:
+    """A notebook cell's source as one string (notebook JSON stores it as a string or a list of lines)."""
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
@@ -57,7 +58,7 @@ def secret_lines(solutions: Path = SOLUTIONS) -> dict[str, str]:
     for nb in sorted(solutions.rglob("*.ipynb")):
         for cell in _cells(nb):
             kind, previous = None, None
-            for line in _source(cell).splitlines():
+            for line in cell_source(cell).splitlines():
                 begins = [k for k, (begin, _) in BLOCKS.items() if begin in line]
                 if begins or any(end in line for _, end in BLOCKS.values()):
                     kind, previous = (begins[0] if begins else None), None

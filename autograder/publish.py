@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from autograder import REPO
-from autograder.leaks import find_leaks
+from autograder.leaks import cell_source, find_leaks
 
 PUBLIC_FOLDERS = ("book", "exercises", "dlcourse")
 PUBLIC_FILES = ("_config.yml", "_toc.yml", "environment.yml", ".gitignore")
@@ -207,7 +207,7 @@ def tree_problems(target: Path, toc: list[str]) -> list[str]:
             text = path.read_text(encoding="utf-8", errors="replace")
             if path.suffix == ".ipynb":
                 cells = json.loads(text).get("cells", [])
-                text = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
+                text = "\n".join(cell_source(c) for c in cells if c.get("cell_type") == "code")
             if _IMPORTS_GRADER.search(text) or (path.suffix != ".py" and path.suffix != ".ipynb"
                                                 and "autograder" in text):
                 problems.append(f"{path}: uses the grader (autograder), which the public tree lacks")

@@ -95,7 +95,7 @@ def serve(request_fd: int, reply_fd: int, cwd: str) -> None:
 
 # -- the zygote: libraries imported once, a fresh forked copy for each submission ------------------
 
-def _libc_call(name: str, *args) -> None:
+def libc_call(name: str, *args) -> None:
     import ctypes
 
     libc = ctypes.CDLL(None, use_errno=True)
@@ -110,26 +110,30 @@ def _drop_privileges(uid) -> None:
     pr_capbset_drop, pr_set_no_new_privs = 24, 38
     for cap in range(64):
         try:
-            _libc_call("prctl", pr_capbset_drop, cap, 0, 0, 0)
+            libc_call("prctl", pr_capbset_drop, cap, 0, 0, 0)
         except OSError:
             break  # past the last capability this kernel knows
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)
-    _libc_call("prctl", pr_set_no_new_privs, 1, 0, 0, 0)
+    libc_call("prctl", pr_set_no_new_privs, 1, 0, 0, 0)
+
+
+def apply_limits(file_bytes: int, cpu_seconds: int, procs) -> None:
+    """A submission's resource limits, for this process and what it starts (procs None: no limit)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if procs is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (procs, procs))
 
 
 def _child(request: dict, request_fd: int, reply_fd: int) -> None:
-    import resource
-
     os.setsid()
     _drop_privileges(request.get("uid"))
-    limits = request.get("limits", {})
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["file_bytes"],) * 2)
-    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 5))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if limits.get("procs") is not None:
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits["procs"],) * 2)
+    apply_limits(**request["limits"])
     if "numpy" in sys.modules:  # a forked copy inherits the zygote's random state: give it its own
         sys.modules["numpy"].random.seed()
     serve(request_fd, reply_fd, request["cwd"])

@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+from autograder.runner import apply_limits
 from autograder.wire import decode, encode, read_message, write_message
 
 HERE = Path(__file__).resolve().parent
@@ -98,14 +99,10 @@ def _namespaces_argv(python: list, uid: int | None) -> list:
             "sh", "-c", _isolation_script(_keep_paths(), SCRATCH, uid), "sandbox", *python]
 
 
-def _limits(max_procs: int | None, max_file_mb: int, cpu_seconds: int):
+def _limits(limits: dict):
     def apply():
         os.setsid()
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_mb * 2**20,) * 2)
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if max_procs is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (max_procs, max_procs))
+        apply_limits(**limits)
     return apply
 
 
@@ -119,19 +116,24 @@ def kill_group(proc) -> None:
         proc.wait()
 
 
-def _group_rss_mb(pgid: int) -> float:
-    """Resident memory of every process in a process group, in MB."""
-    total = 0
+def process_table() -> dict[int, tuple[int, int, str, int]]:
+    """pid -> (parent pid, process group, state, resident bytes) of every process."""
+    table = {}
+    page = resource.getpagesize()
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == pgid:
-                total += int(fields[21]) * resource.getpagesize()
+            table[int(entry)] = (int(fields[1]), int(fields[2]), fields[0], int(fields[21]) * page)
         except (OSError, IndexError, ValueError):
             continue
-    return total / 2**20
+    return table
+
+
+def _group_rss_mb(pgid: int) -> float:
+    """Resident memory of every process in a process group, in MB."""
+    return sum(rss for _, group, _, rss in process_table().values() if group == pgid) / 2**20
 
 
 class Sandbox:
@@ -184,7 +186,7 @@ class Sandbox:
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, env=env,
             cwd=self.scratch if mode == "plain" else "/", pass_fds=(req_r, rep_w),
-            preexec_fn=_limits(max_procs, self.max_file_mb, self.cpu_seconds))
+            preexec_fn=_limits(self.limits(max_procs)))
         os.close(req_r)
         os.close(rep_w)
         self.requests, self.replies = os.fdopen(req_w, "wb"), os.fdopen(rep_r, "rb")
@@ -195,6 +197,10 @@ class Sandbox:
         self._close_streams()
         if getattr(self, "mode", None) == "plain":
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def limits(self, procs: int | None) -> dict:
+        """The resource limits of the submission's process (runner.apply_limits' arguments)."""
+        return {"file_bytes": self.max_file_mb * 2**20, "cpu_seconds": self.cpu_seconds, "procs": procs}
 
     def _close_streams(self) -> None:
         for stream in ("requests", "replies"):

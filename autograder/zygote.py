@@ -11,7 +11,6 @@ where they can run as another user than the zygote (a grader running as root); e
 submission gets a fresh sandbox as before (`new_sandbox` decides).
 """
 import atexit
-import ctypes
 import json
 import os
 import select
@@ -20,10 +19,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
+from autograder.runner import libc_call
 from autograder.sandbox import (SCRATCH, Sandbox, SubmissionCrashed, _namespaces_argv, _runner_env, kill_group,
-                                runner_source)
+                                process_table, runner_source)
 
 # What every course notebook imports sooner or later; a setup cell's own imports are added.
 PRELOAD = ("numpy", "matplotlib.pyplot", "tensorflow", "keras", "IPython.core.interactiveshell")
@@ -31,38 +30,23 @@ START_TIMEOUT = 300  # seconds for the zygote's imports on a loaded machine
 _PR_SET_PDEATHSIG = 1
 
 
-def _process_table() -> dict[int, tuple[int, str, int]]:
-    """pid -> (parent pid, state, resident bytes) of every process."""
-    table = {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            table[int(entry)] = (int(fields[1]), fields[0], int(fields[21]) * page)
-        except (OSError, IndexError, ValueError):
-            continue
-    return table
-
-
 def _descendants(root: int, table: dict) -> list[int]:
     """Live (not zombie) processes below root."""
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _, _) in table.items():
+    for pid, (ppid, *_) in table.items():
         children.setdefault(ppid, []).append(pid)
     found, stack = [], list(children.get(root, []))
     while stack:
         pid = stack.pop()
         stack.extend(children.get(pid, []))
-        if table[pid][1] != "Z":
+        if table[pid][2] != "Z":
             found.append(pid)
     return found
 
 
 def _die_with_parent():
     os.setsid()
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    libc_call("prctl", _PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 class Zygote:
@@ -115,13 +99,13 @@ class Zygote:
 
     def children(self, table: dict | None = None) -> list[int]:
         """Host pids of every process below the zygote: the current submission's."""
-        table = table if table is not None else _process_table()
-        inits = [pid for pid, (ppid, _, _) in table.items() if ppid == self.proc.pid]  # unshare's child
+        table = table if table is not None else process_table()
+        inits = [pid for pid, (ppid, *_) in table.items() if ppid == self.proc.pid]  # unshare's child
         return [pid for init in inits for pid in _descendants(init, table)]
 
     def rss_mb(self) -> float:
-        table = _process_table()
-        return sum(table[pid][2] for pid in self.children(table)) / 2**20
+        table = process_table()
+        return sum(table[pid][3] for pid in self.children(table)) / 2**20
 
     def kill_children(self) -> None:
         for pid in self.children():
@@ -143,6 +127,7 @@ class ForkedSandbox(Sandbox):
         super().__init__(**limits)
         self.zygote = zygote
         self.closed = False
+        self.baseline_mb = 0.0  # set at start: what a fresh copy maps of the zygote's libraries
 
     def start(self) -> "ForkedSandbox":
         self.problem = None
@@ -150,9 +135,8 @@ class ForkedSandbox(Sandbox):
         rep_r, rep_w = os.pipe()
         self.requests, self.replies = os.fdopen(req_w, "wb"), os.fdopen(rep_r, "rb")
         self.scratch, self.mode = SCRATCH, "zygote"
-        limits = {"file_bytes": self.max_file_mb * 2**20, "cpu_seconds": self.cpu_seconds, "procs": self.max_procs}
         try:
-            self.zygote.fork(req_r, rep_w, {"cwd": str(SCRATCH), "uid": self.uid, "limits": limits})
+            self.zygote.fork(req_r, rep_w, {"cwd": str(SCRATCH), "uid": self.uid, "limits": self.limits(self.max_procs)})
         finally:
             os.close(req_r)
             os.close(rep_w)
@@ -167,7 +151,7 @@ class ForkedSandbox(Sandbox):
         return not self.closed and self.problem is None and bool(self.zygote.children())
 
     def _rss_mb(self) -> float:
-        return self.zygote.rss_mb() - getattr(self, "baseline_mb", 0.0)
+        return self.zygote.rss_mb() - self.baseline_mb
 
     def _exit_code(self):
         return None if self.zygote.children() else "unknown"
@@ -178,7 +162,7 @@ class ForkedSandbox(Sandbox):
         self._close_streams()
 
 
-_zygotes: dict[tuple, Zygote] = {}
+_zygote: Zygote | None = None  # one per grader process: the current assignment's
 _disabled = os.environ.get("DLCOURSE_NO_ZYGOTE") == "1"
 
 
@@ -189,28 +173,25 @@ def usable() -> bool:
 
 def new_sandbox(preload: tuple[str, ...] = (), **limits) -> Sandbox:
     """A started sandbox for one submission: forked from this process's zygote when possible."""
-    global _disabled
-    key = tuple(dict.fromkeys((*PRELOAD, *preload)))
+    global _disabled, _zygote
+    preload = tuple(dict.fromkeys((*PRELOAD, *preload)))
     if usable():
-        zygote = _zygotes.get(key)
         try:
-            if zygote is None or not zygote.alive:
-                for old in _zygotes.values():  # one zygote per grader process: the current assignment's
-                    old.close()
-                _zygotes.clear()
-                zygote = _zygotes[key] = Zygote(key).start()
+            if _zygote is None or _zygote.preload != preload or not _zygote.alive:
+                _close()
+                _zygote = Zygote(preload).start()
         except (SubmissionCrashed, OSError) as err:
             print(f"pre-warmed sandboxes unavailable ({err}); starting one per submission", file=sys.stderr)
             _disabled = True
         else:
             try:
-                return ForkedSandbox(zygote, **limits).start()
+                return ForkedSandbox(_zygote, **limits).start()
             except (SubmissionCrashed, OSError):
-                zygote.close()  # the next submission gets a new zygote; this one a fresh sandbox
+                _zygote.close()  # the next submission gets a new zygote; this one a fresh sandbox
     return Sandbox(**limits).start()
 
 
 @atexit.register
-def _close_all():
-    for zygote in _zygotes.values():
-        zygote.close()
+def _close():
+    if _zygote is not None:
+        _zygote.close()

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from autograder import EXERCISES, SOLUTIONS
+from autograder import EXERCISES
 from autograder.release import assignments, release
 
 

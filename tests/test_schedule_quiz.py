@@ -28,19 +28,12 @@ def test_quiz_markdown_folds_the_answer_away():
         quiz.check_key(q, 28)
 
 
-def _toc_files() -> set[str]:
-    import yaml
-
-    from autograder import REPO
-
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
-    return {c["file"] for part in toc["parts"] for c in part["chapters"]}
-
-
 def test_every_scheduled_chapter_and_every_release_is_in_the_book():
     from autograder import EXERCISES, REPO
 
-    files = _toc_files()
+    from autograder.publish import toc_files
+
+    files = set(toc_files())
     for week in load_schedule():
         for chapter in week.chapters:
             assert (REPO / "book" / f"{chapter}.ipynb").exists(), chapter
