@@ -5,7 +5,7 @@ from pathlib import Path
 
 
 def _build(args):
-    from autograder.book import build_book
+    from autograder.site.book import build_book
 
     html = build_book(args.output)
     print(f"book built: {html / 'index.html'}")
@@ -22,7 +22,7 @@ def _release(args):
 
 
 def _grade(args):
-    from autograder.grade import grade
+    from autograder.grading.pipeline import grade
 
     out = args.out or Path("grading") / args.assignment
     results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern,
@@ -33,7 +33,7 @@ def _grade(args):
 
 
 def _check_leaks(args):
-    from autograder.leaks import find_leaks
+    from autograder.site.leaks import find_leaks
 
     leaks = find_leaks(args.paths)
     for leak in leaks:
@@ -43,7 +43,7 @@ def _check_leaks(args):
 
 
 def _check_links(args):
-    from autograder.linkcheck import check_links
+    from autograder.site.linkcheck import check_links
 
     report = check_links(args.site, site_url=args.site_url)
     for link in report.broken:
@@ -57,15 +57,15 @@ def _check_links(args):
 
 
 def _publish(args):
-    from autograder.publish import student_tree
+    from autograder.site.publish import student_tree
 
     target = student_tree(args.target)
     print(f"student-facing tree written to {target} (no solutions, no grader; leak-checked)")
 
 
 def parser() -> argparse.ArgumentParser:
-    from autograder.config import CELL_TIMEOUT
-    from autograder.grade import DEFAULT_ID_PATTERN
+    from autograder.limits import DEFAULT
+    from autograder.grading.intake import DEFAULT_ID_PATTERN
 
     p = argparse.ArgumentParser(prog="course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -87,9 +87,10 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--id-pattern", default=DEFAULT_ID_PATTERN,
                    help=f"regular expression for the student id in a file name (default: {DEFAULT_ID_PATTERN})")
     g.add_argument("--workers", type=int, help="submissions graded at once (default: one per core)")
-    g.add_argument("--timeout", type=int, default=CELL_TIMEOUT,
-                   help=f"seconds a cell of a submission may run (default: {CELL_TIMEOUT})")
-    g.add_argument("--memory-mb", type=int, default=4096, help="memory per submission in MB (default: 4096)")
+    g.add_argument("--timeout", type=float, default=DEFAULT.timeout,
+                   help=f"seconds a cell of a submission may run (default: {DEFAULT.timeout:g})")
+    g.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb,
+                   help=f"memory per submission in MB (default: {DEFAULT.memory_mb})")
     g.add_argument("--db-url", help="gradebook shared by several graders, e.g. "
                    "postgresql+psycopg://user@host/gradebook (default: SQLite in the output folder)")
     g.set_defaults(run=_grade)

@@ -4,11 +4,7 @@ import tempfile
 from pathlib import Path
 
 from autograder import EXERCISES, SOLUTIONS
-from autograder.config import nbgrader_api
-
-
-class ReleaseError(RuntimeError):
-    pass
+from autograder.grading.course import prepare_course
 
 
 def assignments(solutions: Path = SOLUTIONS) -> list[str]:
@@ -22,23 +18,6 @@ def opened_by(week: int, solutions: Path = SOLUTIONS) -> list[str]:
 
     written = set(assignments(solutions))
     return [a.id for a in scheduled() if a.opens <= week and a.id in written]
-
-
-def prepare_course(course_root: Path, assignment: str, solutions: Path = SOLUTIONS, **settings):
-    """An nbgrader course directory holding one assignment's source, generated; returns its API.
-
-    settings go to the grading configuration (see autograder.config.nbgrader_config).
-    """
-    shutil.copytree(solutions / assignment, course_root / "source" / assignment,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    api = nbgrader_api(course_root, **settings)
-    for attempt in range(3):  # graders sharing one gradebook may race to create the assignment
-        result = api.generate_assignment(assignment)
-        if result["success"]:
-            break
-    if not result["success"]:
-        raise ReleaseError(f"nbgrader could not generate {assignment!r}:\n{result.get('log', '')}")
-    return api
 
 
 def release(names: list[str] | None = None, *, solutions: Path = SOLUTIONS,

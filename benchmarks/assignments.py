@@ -16,7 +16,7 @@ import nbformat
 
 from autograder import REPO
 from autograder.release import assignments
-from autograder.submissions import make_submission, parse_answers, reference_answers
+from autograder.grading.samples import make_submission, parse_answers, reference_answers
 
 
 def main():
@@ -24,7 +24,7 @@ def main():
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("assignments", nargs="*", default=None)
     args = parser.parse_args()
-    from autograder.grade import grade
+    from autograder.grading.pipeline import grade
 
     for a in args.assignments or assignments():
         folder, out = Path(tempfile.mkdtemp(prefix=f"{a}-")), Path(tempfile.mkdtemp(prefix=f"{a}-out-"))

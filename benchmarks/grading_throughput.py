@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import REPO
-from autograder.submissions import make_submission, parse_answers, reference_answers
+from autograder.grading.samples import make_submission, parse_answers, reference_answers
 
 def make_class(folder: Path, n: int, A: str) -> dict[str, int]:
     """n submissions cycling through kinds; returns how many of each kind."""
@@ -45,7 +45,7 @@ def make_class(folder: Path, n: int, A: str) -> dict[str, int]:
 
 def run(folder: Path, workers: int, A: str) -> tuple[float, list[float]]:
     """(total seconds, the moments each submission finished) for grading the class."""
-    from autograder.grade import grade
+    from autograder.grading.pipeline import grade
 
     out = Path(tempfile.mkdtemp(prefix=f"bench{workers}-"))
     finished = []
@@ -58,8 +58,8 @@ def run(folder: Path, workers: int, A: str) -> tuple[float, list[float]]:
 
 def sandbox_start_seconds(repeat: int = 3) -> tuple[float, float]:
     """(fresh sandbox + `import tensorflow`, sandbox forked from a warm zygote) in seconds."""
-    from autograder.sandbox import Sandbox
-    from autograder.zygote import new_sandbox
+    from autograder.sandbox.host import Sandbox
+    from autograder.sandbox.zygote import new_sandbox
 
     start = time.perf_counter()
     for _ in range(repeat):
@@ -77,8 +77,8 @@ def sandbox_start_seconds(repeat: int = 3) -> tuple[float, float]:
 
 def student_compute_seconds(A: str) -> float:
     """The reference answers' own run time: every non-test cell in an already started sandbox."""
-    from autograder.checker import cell_kind
-    from autograder.zygote import new_sandbox
+    from autograder.grading.checker import cell_kind
+    from autograder.sandbox.zygote import new_sandbox
 
     nb = make_submission(A, reference_answers(A))
     sb = new_sandbox()

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from autograder import REPO
-from autograder.submissions import make_submission, parse_answers, reference_answers
+from autograder.grading.samples import make_submission, parse_answers, reference_answers
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 WRONG = REPO / "tests" / "submissions"
@@ -16,7 +16,7 @@ WRONG = REPO / "tests" / "submissions"
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """The book built from scratch (no execution cache) into a temporary folder: its HTML folder."""
-    from autograder.book import build_book
+    from autograder.site.book import build_book
 
     return build_book(tmp_path_factory.mktemp("book"))
 
@@ -41,7 +41,7 @@ def save_submission(folder: Path, assignment: str, name: str, answers: dict[str,
 def grade_class(tmp_path_factory):
     """grade_class(assignment) -> (results by file stem, output folder) for the reference solution,
     the untouched release and every wrong submission; each assignment is graded once per session."""
-    from autograder.grade import grade
+    from autograder.grading.pipeline import grade
 
     cache = {}
 
@@ -64,7 +64,7 @@ def grade_class(tmp_path_factory):
 @pytest.fixture(scope="session")
 def graded_pipeline_cases(tmp_path_factory):
     """Submissions that test the grading pipeline itself (on the convolution assignment)."""
-    from autograder.grade import grade
+    from autograder.grading.pipeline import grade
 
     subs = tmp_path_factory.mktemp("pipeline_submissions")
     ref = reference_answers("convolution")

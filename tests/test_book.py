@@ -48,7 +48,7 @@ def test_chapter_pages_offer_colab(built_book: Path):
 
 
 def test_changed_helper_package_invalidates_the_execution_cache(tmp_path):
-    from autograder.book import _invalidate_stale_cache
+    from autograder.site.book import _invalidate_stale_cache
 
     book, build = tmp_path / "repo", tmp_path / "_build"
     (book / "dlcourse").mkdir(parents=True)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from autograder import REPO, colab
+from autograder import REPO
+from autograder.site import colab
 
 NOTEBOOKS = colab.student_notebooks()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.submissions import make_submission, parse_answers, reference_answers
+from autograder.grading.samples import make_submission, parse_answers, reference_answers
 
 pytestmark = pytest.mark.slow
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
@@ -49,7 +49,7 @@ def postgres(tmp_path_factory):
 
 
 def _grade(args):
-    from autograder.grade import grade
+    from autograder.grading.pipeline import grade
 
     folder, out, db_url = args
     return [(r.student, r.score) for r in grade(Path(folder), assignment="convolution", out=Path(out),

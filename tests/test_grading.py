@@ -3,7 +3,7 @@ import csv
 
 import pytest
 
-from autograder.grade import student_id
+from autograder.grading.intake import student_id
 from autograder.release import assignments
 from conftest import expected_losses, wrong_answers
 
@@ -77,7 +77,7 @@ def test_grades_csv_and_feedback_are_written_per_student(graded_pipeline_cases):
 
 
 def test_rerun_grades_only_new_or_changed_submissions(graded_pipeline_cases):
-    from autograder.grade import grade
+    from autograder.grading.pipeline import grade
 
     results, out, subs = graded_pipeline_cases
     changed = next(subs.glob("B10900004*"))
@@ -93,8 +93,8 @@ def test_zip_export_with_big5_names_is_graded(tmp_path):
     import zipfile
 
     import nbformat
-    from autograder.grade import grade
-    from autograder.submissions import make_submission, reference_answers
+    from autograder.grading.pipeline import grade
+    from autograder.grading.samples import make_submission, reference_answers
 
     archive = tmp_path / "export.zip"
     folder = "王小明_B10912345_assignsubmission_file_/作業.ipynb"
@@ -114,8 +114,8 @@ def test_file_name_that_is_not_utf8_is_graded_and_reported(tmp_path):
     import os
 
     import nbformat
-    from autograder.grade import grade
-    from autograder.submissions import make_submission, reference_answers
+    from autograder.grading.pipeline import grade
+    from autograder.grading.samples import make_submission, reference_answers
 
     folder = tmp_path / "subs"
     folder.mkdir()

@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from autograder import EXERCISES, REPO, SOLUTIONS
-from autograder.leaks import find_leaks, secret_lines
+from autograder.site.leaks import find_leaks, secret_lines
 
 
 def test_solutions_have_secrets_to_protect():

@@ -14,9 +14,10 @@ import pytest
 import yaml
 from packaging.requirements import Requirement
 
-from autograder import REPO, colab
-from autograder.leaks import find_leaks, secret_lines
-from autograder.publish import (INSTRUCTOR_ONLY, PublishError, page_source, student_tree, toc_files,
+from autograder import REPO
+from autograder.site import colab
+from autograder.site.leaks import find_leaks, secret_lines
+from autograder.site.publish import (INSTRUCTOR_ONLY, PublishError, page_source, student_tree, toc_files,
                                 tree_problems)
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
@@ -114,7 +115,7 @@ def test_student_tree_fails_when_a_notebook_imports_the_grader(tmp_path):
     nb_path = next((repo / "book").glob("*.ipynb"))
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "grader", "metadata": {},
-                        "outputs": [], "source": "from autograder.leaks import find_leaks"})
+                        "outputs": [], "source": "from autograder.site.leaks import find_leaks"})
     nb_path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(PublishError, match="grader"):
         student_tree(tmp_path / "public", repo=repo)

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from autograder import REPO
-from autograder.sandbox import RemoteError, RemoteObject, Sandbox, SubmissionCrashed
-from autograder.wire import WireError, decode, encode, read_message, write_message
+from autograder.sandbox.host import RemoteError, RemoteObject, Sandbox, SubmissionCrashed
+from autograder.sandbox.inside.wire import WireError, decode, encode, read_message, write_message
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_a_runaway_cell_is_stopped_with_a_reason():
 
 
 def test_failed_numpy_checks_do_not_show_the_expected_values():
-    from autograder.checker import run_test
+    from autograder.grading.checker import run_test
 
     class NoSubmission:
         def names(self, names):

@@ -31,7 +31,7 @@ def test_quiz_markdown_folds_the_answer_away():
 def test_every_scheduled_chapter_and_every_release_is_in_the_book():
     from autograder import EXERCISES, REPO
 
-    from autograder.publish import toc_files
+    from autograder.site.publish import toc_files
 
     files = set(toc_files())
     for week in load_schedule():

@@ -29,9 +29,10 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from autograder import REPO, colab
-from autograder.linkcheck import check_links
-from autograder.publish import page_source, toc_files
+from autograder import REPO
+from autograder.site import colab
+from autograder.site.linkcheck import check_links
+from autograder.site.publish import page_source, toc_files
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

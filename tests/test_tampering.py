@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from autograder.submissions import make_submission, parse_answers, reference_answers
+from autograder.grading.samples import make_submission, parse_answers, reference_answers
 
 pytestmark = pytest.mark.slow
 TAMPERING = Path(__file__).parent / "tampering"
@@ -114,7 +114,7 @@ CORRECT_VARIANTS = [saved_by_colab, nbformat_3, huge_outputs]
 
 @pytest.fixture(scope="module")
 def tampered(tmp_path_factory):
-    from autograder.grade import grade
+    from autograder.grading.pipeline import grade
 
     subs = tmp_path_factory.mktemp("tampering")
     nbformat.write(make_submission(A, reference_answers(A)), subs / "S0000001_reference.ipynb")

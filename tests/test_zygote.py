@@ -6,9 +6,9 @@ import time
 import nbformat
 import pytest
 
-from autograder import zygote
-from autograder.checker import setup_imports
-from autograder.sandbox import Sandbox, SubmissionCrashed
+from autograder.sandbox import zygote
+from autograder.grading.checker import setup_imports
+from autograder.sandbox.host import Sandbox, SubmissionCrashed
 
 pytestmark = pytest.mark.skipif(not zygote.usable(), reason="pre-warmed sandboxes need root and namespaces")
 

@@ -1,6 +1,8 @@
 """nbgrader preprocessors that the course adds to autograding."""
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer
+from traitlets import Float, Integer
+
+from autograder.limits import DEFAULT
 
 
 class SandboxedExecute(NbGraderPreprocessor):
@@ -10,13 +12,13 @@ class SandboxedExecute(NbGraderPreprocessor):
     see, and scores stderr output as failure; see autograder/checker.py for what this does instead.
     """
 
-    timeout = Integer(120, help="Seconds one cell (or one test's calls) may run").tag(config=True)
-    memory_mb = Integer(4096, help="Memory the submission's process may use, in MB").tag(config=True)
+    timeout = Float(DEFAULT.timeout, help="Seconds one cell (or one test's calls) may run").tag(config=True)
+    memory_mb = Integer(DEFAULT.memory_mb, help="Memory the submission's process may use, in MB").tag(config=True)
 
     def preprocess(self, nb, resources):
         from pathlib import Path
 
-        from autograder.checker import grade_notebook
+        from autograder.grading.checker import grade_notebook
 
         # nbgrader copies the files submitted beside the notebook into this folder.
         folder = Path(resources.get("metadata", {}).get("path") or ".")

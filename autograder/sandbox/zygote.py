@@ -1,7 +1,7 @@
 """Pre-warmed sandboxes: import TensorFlow once per grader, not once per submission.
 
 A zygote is a sandboxed process (the same namespaces and root file system as any sandbox, see
-sandbox.py) that imports the heavy libraries and then only forks: each submission gets a fresh
+host.py) that imports the heavy libraries and then only forks: each submission gets a fresh
 child, a copy of the zygote's untouched memory, which drops to the submission's user id and
 limits before it reads its first request. Before each fork the zygote kills whatever the previous
 child left running and empties its /tmp, so one submission cannot see another's state.
@@ -20,9 +20,9 @@ import subprocess
 import sys
 import tempfile
 
-from autograder.runner import libc_call
-from autograder.sandbox import (SCRATCH, Sandbox, SubmissionCrashed, _namespaces_argv, _runner_env, kill_group,
-                                process_table, runner_source)
+from autograder.sandbox.inside.runner import libc_call
+from autograder.sandbox.host import (SCRATCH, Sandbox, SubmissionCrashed, _namespaces_argv, _runner_env, kill_group,
+                                process_table, runner_argv)
 
 # What every course notebook imports sooner or later; a setup cell's own imports are added.
 PRELOAD = ("numpy", "matplotlib.pyplot", "tensorflow", "keras", "IPython.core.interactiveshell")
@@ -63,7 +63,7 @@ class Zygote:
         self.log = tempfile.TemporaryFile()
         # uid None: the zygote keeps root inside its namespaces; each child drops before running code.
         self.proc = subprocess.Popen(
-            _namespaces_argv([sys.executable, "-c", runner_source()], uid=None), env=env, cwd="/",
+            _namespaces_argv(runner_argv(), uid=None), env=env, cwd="/",
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
             pass_fds=(theirs.fileno(),), preexec_fn=_die_with_parent)
         theirs.close()

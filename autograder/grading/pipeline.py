@@ -1,72 +1,25 @@
-"""Grade a folder of submitted notebooks: nbgrader autograde, grades CSV, per-student feedback.
+"""Grade a class: each submission rebuilt, run, autograded by nbgrader, with feedback; then the CSV.
 
 Each step of grading one submission is in `grade_one`; `grade` runs it for a class.
 """
-import csv
-import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
-import time
-import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
 
 from autograder import SOLUTIONS, folder_digest
-from autograder.config import nbgrader_api, nbgrader_config
-from autograder.normalize import rebuild
-from autograder.release import prepare_course
-
-# Taiwanese student ids look like B10901234, E14081234 or 410123456; the first match in the
-# file name wins, so "王小明_B10901234_convolution.ipynb" is student B10901234.
-DEFAULT_ID_PATTERN = r"[A-Za-z]{0,2}\d{6,10}"
-
-
-@dataclass
-class Result:
-    student: str
-    file: str
-    status: str  # "graded", "invalid" (not a usable notebook) or "failed" (grading crashed)
-    score: float = 0.0
-    max_score: float = 0.0  # the assignment's, also for submissions that could not be graded
-    cells: dict = field(default_factory=dict)  # grade_id -> points earned
-    message: str = ""
-
-
-def student_id(filename: str, pattern: str = DEFAULT_ID_PATTERN) -> str:
-    """The student id in a submission's file name, or its safe stem when none matches."""
-    stem = Path(filename).stem
-    match = re.search(pattern, stem)
-    return match.group(0) if match else re.sub(r"[^\w.-]", "_", stem)
-
-
-def printable(name: str) -> str:
-    """A file name as text: bytes that are not UTF-8 (kept by the OS as surrogates) become �."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def read_submission(path: Path) -> nbformat.NotebookNode:
-    """The submission as an nbformat 4 notebook; ValueError with a plain reason otherwise."""
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ValueError("the file is empty")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f"the file is not a Jupyter notebook (not valid JSON: {err})") from None
-    if not isinstance(data, dict) or not ("cells" in data or "worksheets" in data):  # v4 or v3
-        raise ValueError("the file is JSON but not a Jupyter notebook (no cells)")
-    try:
-        nb = nbformat.reads(json.dumps(data), as_version=4)
-        nbformat.validate(nb)
-    except Exception as err:  # nbformat raises several types for malformed notebooks
-        raise ValueError(f"the notebook is malformed: {str(err).splitlines()[0]}") from None
-    return nb
+from autograder.grading.course import nbgrader_api, nbgrader_config, prepare_course
+from autograder.grading.intake import (DEFAULT_ID_PATTERN, attachments, extract_zip, latest_per_student, printable,
+                                       read_submission)
+from autograder.grading.normalize import rebuild
+from autograder.grading.report import summary
+from autograder.grading.results import Result, submission_key, write_csv
+from autograder.limits import default_workers
 
 
 def _problems(notebook: Path) -> str:
@@ -134,39 +87,6 @@ def _last_error(log: str) -> str:
     return (errors or lines or ["nbgrader failed without a message"])[-1][:300]
 
 
-def attachments(notebook: Path, student: str, pattern: str = DEFAULT_ID_PATTERN) -> list[Path]:
-    """Files a student submitted beside the notebook (e.g. a trained model): other files in the
-    same folder whose name carries the student's id, such as B10901234_cnn_model.keras; in the
-    sandbox they are named without the id (cnn_model.keras)."""
-    return sorted(p for p in notebook.parent.iterdir() if p.is_file() and p.suffix != ".ipynb"
-                  and student in p.name and student_id(p.name, pattern) == student)
-
-
-def latest_per_student(submissions: Path, pattern: str = DEFAULT_ID_PATTERN) -> dict[str, Path]:
-    """One notebook per student: when a student submitted several, the newest file wins."""
-    chosen = {}
-    for path in sorted(submissions.glob("*.ipynb"), key=lambda p: (p.stat().st_mtime, p.name)):
-        chosen[student_id(path.name, pattern)] = path
-    return dict(sorted(chosen.items()))
-
-
-def write_csv(results: list[Result], path: Path) -> None:
-    cell_ids = sorted({cell for r in results for cell in r.cells})
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student_id", "file", "status", "score", "max_score", *cell_ids, "message"])
-        for r in results:
-            writer.writerow([r.student, r.file, r.status, r.score, r.max_score,
-                             *(r.cells.get(c, 0) for c in cell_ids), r.message])
-
-
-def _submission_key(notebook: Path, student: str) -> str:
-    h = hashlib.sha256(notebook.read_bytes())
-    for extra in attachments(notebook, student):
-        h.update(extra.name.encode() + extra.read_bytes())
-    return h.hexdigest()
-
-
 def _forget_parents_forkserver():
     """In a forked copy of a process that started the forkserver, that server is not its child:
     multiprocessing would fail to reach it (No child processes), so let this process start its own."""
@@ -181,7 +101,7 @@ def _forget_parents_forkserver():
 os.register_at_fork(after_in_child=_forget_parents_forkserver)
 
 _APIS = {}  # one NbGraderAPI per worker process and course
-WORKER_PRELOAD = ["autograder.grade", "autograder.checker", "nbgrader.apps", "nbgrader.converters", "tensorflow"]
+WORKER_PRELOAD = ["autograder.grading.pipeline", "autograder.grading.checker", "nbgrader.apps", "nbgrader.converters", "tensorflow"]
 
 
 def _grade_in_worker(course: Path, assignment: str, student: str, path: Path, out: Path,
@@ -250,7 +170,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     chosen = latest_per_student(submissions, id_pattern)
     results, jobs, keys = {}, [], {}
     for student, path in chosen.items():
-        keys[student] = _submission_key(path, student)
+        keys[student] = submission_key(path, student)
         saved = cache / f"{student}.json"
         cached = json.loads(saved.read_text()) if saved.exists() else {}
         if cached.get("sha256") == keys[student]:  # graded before
@@ -259,7 +179,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
             jobs.append((course, assignment, student, path, out, settings))
     if results:
         log(f"{len(results)} submissions unchanged since the last run: kept their grades")
-    for done, (job, result) in enumerate(_run_all(jobs, workers or os.cpu_count() or 1), 1):
+    for done, (job, result) in enumerate(_run_all(jobs, workers or default_workers()), 1):
         result.max_score = max_score
         results[result.student] = result
         if result.status != "failed":  # a grader-side failure is retried on the next run
@@ -273,43 +193,3 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     return ordered
 
 
-def extract_zip(archive: Path, target: Path) -> Path:
-    """The notebooks in a platform's zip export, flattened into target; folder names that carry
-    the student id (e.g. Moodle's "Name_123456_assignsubmission_file_/hw.ipynb") are kept."""
-    target.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(archive) as zf:
-        for info in zf.infolist():
-            name = _zip_name(info)
-            if info.is_dir() or "__MACOSX" in name:
-                continue
-            parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
-            flat = "_".join(parts)
-            (target / flat).write_bytes(zf.read(info))
-            stamp = time.mktime(info.date_time + (0, 0, -1))
-            os.utime(target / flat, (stamp, stamp))
-    return target
-
-
-def _zip_name(info: zipfile.ZipInfo) -> str:
-    """File names in zips from Windows are often Big5 (cp950) without the UTF-8 flag."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    raw = info.filename.encode("cp437")
-    for encoding in ("utf-8", "cp950", "gbk"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
-
-
-def summary(results: list[Result]) -> str:
-    graded = [r for r in results if r.status == "graded"]
-    problems = [r for r in results if r.status != "graded"]
-    lines = [f"{len(results)} submissions: {len(graded)} graded, {len(problems)} need attention"]
-    if graded:
-        scores = [r.score for r in graded]
-        lines.append(f"scores: mean {sum(scores) / len(scores):.2f}, min {min(scores):g}, "
-                     f"max {max(scores):g} of {graded[0].max_score:g}")
-    lines += [f"  {r.student} ({r.file}): {r.status}: {r.message}" for r in problems]
-    return "\n".join(lines)

@@ -19,10 +19,12 @@ import threading
 import time
 from pathlib import Path
 
-from autograder.runner import apply_limits
-from autograder.wire import decode, encode, read_message, write_message
+from autograder.limits import DEFAULT
+from autograder.sandbox.inside.runner import apply_limits
+from autograder.sandbox.inside.wire import decode, encode, read_message, write_message
 
-HERE = Path(__file__).resolve().parent
+INSIDE = Path(__file__).resolve().parent / "inside"  # the runner's files, the only grader code in the sandbox
+RUNNER_MOUNT = Path("/opt/dlcourse-sandbox")  # where the sandbox sees them (read-only)
 
 
 class SubmissionCrashed(RuntimeError):
@@ -37,13 +39,16 @@ class RemoteError(RuntimeError):
         self.ename, self.evalue = ename, evalue
 
 
-def runner_source() -> str:
-    return (HERE / "wire.py").read_text() + "\n" + (HERE / "runner.py").read_text()
+def runner_argv(isolated: bool = True) -> list[str]:
+    """The command that starts the runner: a real file, so its tracebacks name files and lines."""
+    folder = RUNNER_MOUNT if isolated else INSIDE
+    return [sys.executable, str(folder / "runner.py")]
 
 
 # What the submission's file system holds: the system, Python and the helper package.
 SYSTEM_DIRS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
 NEW_ROOT = "/mnt"
+START_TIMEOUT = 120  # seconds for a fresh sandbox to answer its first request
 
 
 def _keep_paths() -> list[Path]:
@@ -73,6 +78,9 @@ def _isolation_script(keep: list[Path], scratch: Path, uid: int | None) -> str:
         q, target = shlex.quote(str(path)), shlex.quote(f"{new}{path}")
         lines += [f"mkdir -p {target}", f"mount --rbind {q} {target}",
                   f"mount -o remount,bind,ro {target} || true"]
+    runner = shlex.quote(f"{new}{RUNNER_MOUNT}")
+    lines += [f"mkdir -p {runner}", f"mount --bind {shlex.quote(str(INSIDE))} {runner}",
+              f"mount -o remount,bind,ro {runner}"]
     s = shlex.quote(f"{new}{scratch}")
     lines += [f"mkdir -p {s}", f"chmod 1777 {s}"]
     drop = (f"/usr/bin/setpriv --reuid={uid} --regid={uid} --clear-groups --no-new-privs "
@@ -141,8 +149,9 @@ class Sandbox:
 
     mode_in_use: str | None = None  # "namespaces" or "plain", decided on first start
 
-    def __init__(self, *, uid: int | None = None, memory_mb: int = 4096, timeout: float = 120,
-                 max_procs: int = 256, max_file_mb: int = 256, cpu_seconds: int = 1800):
+    def __init__(self, *, uid: int | None = None, memory_mb: int = DEFAULT.memory_mb, timeout: float = DEFAULT.timeout,
+                 max_procs: int = DEFAULT.max_procs, max_file_mb: int = DEFAULT.max_file_mb,
+                 cpu_seconds: float = DEFAULT.submission_cpu_seconds):
         # As root, each grader process gives its submissions their own user id, so that
         # per-user limits (processes) of one submission do not touch another's.
         self.uid = uid if uid is not None else (60000 + os.getpid() % 30000 if os.geteuid() == 0 else None)
@@ -157,7 +166,7 @@ class Sandbox:
         for mode in modes:
             try:
                 self._spawn(mode)
-                if self.value("ping", timeout=120) != "pong":
+                if self.value("ping", timeout=START_TIMEOUT) != "pong":
                     raise SubmissionCrashed("the sandbox did not answer")
                 Sandbox.mode_in_use = mode
                 return self
@@ -173,7 +182,7 @@ class Sandbox:
         self.scratch = SCRATCH
         env = {**_runner_env(), "DLCOURSE_RUNNER_FDS": f"{req_r},{rep_w}",
                "DLCOURSE_RUNNER_CWD": str(self.scratch)}
-        python = [sys.executable, "-c", runner_source()]
+        python = runner_argv(isolated=mode == "namespaces")
         if mode == "namespaces":
             uid = self.uid if os.geteuid() == 0 else None
             argv = _namespaces_argv(python, uid)

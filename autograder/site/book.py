@@ -27,7 +27,7 @@ def build_book(output: Path = REPO, *, book: Path = REPO) -> Path:
     Execution results are cached in output/_build/.jupyter_cache and re-used while the
     code cells and the dlcourse package are unchanged.
     """
-    from autograder.leaks import find_leaks
+    from autograder.site.leaks import find_leaks
 
     _invalidate_stale_cache(output / "_build", book)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"

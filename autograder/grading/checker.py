@@ -14,8 +14,9 @@ import re
 
 from nbformat.v4 import new_output
 
-from autograder.sandbox import RemoteError, Sandbox, SubmissionCrashed
-from autograder.zygote import new_sandbox
+from autograder.limits import DEFAULT
+from autograder.sandbox.host import RemoteError, Sandbox, SubmissionCrashed
+from autograder.sandbox.zygote import new_sandbox
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
 HIDDEN_NOTE = "# （隱藏測試 hidden tests: run by the grader, not shown）\n"
@@ -111,7 +112,7 @@ def _run_in_sandbox(cell, sandbox: Sandbox, timeout: float) -> list:
     return outputs
 
 
-def grade_notebook(nb, *, timeout: float = 120, memory_mb: int = 4096, uid: int | None = None,
+def grade_notebook(nb, *, timeout: float = DEFAULT.timeout, memory_mb: int = DEFAULT.memory_mb, uid: int | None = None,
                    files: list = ()):
     """Run every code cell of an nbgrader notebook as described above; set each cell's outputs.
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from autograder import REPO
-from autograder.leaks import cell_source, find_leaks
+from autograder.site.leaks import cell_source, find_leaks
 
 PUBLIC_FOLDERS = ("book", "exercises", "dlcourse")
 PUBLIC_FILES = ("_config.yml", "_toc.yml", "environment.yml", ".gitignore")
@@ -58,7 +58,7 @@ clean:
 README_SETUP = """\
 ## Set-up
 
-On a machine with Python 3.10+ and `make`, `make book` builds the HTML book into `_build/html`
+On a machine with Python 3.11+ and `make`, `make book` builds the HTML book into `_build/html`
 (the first run creates `.venv` and installs everything); open `_build/html/index.html`.
 Conda users: `conda env create -f environment.yml && conda activate dlcourse`, then
 `make book VENV=$CONDA_PREFIX`. Execution results are cached in `_build/.jupyter_cache`;

@@ -1,15 +1,20 @@
-"""The nbgrader configuration every course command uses (one place, no nbgrader_config.py to drift)."""
+"""nbgrader's side: the configuration every course command uses and the course directory it works in.
+
+One place, no nbgrader_config.py to drift.
+"""
 import os
+import shutil
 import sys
 from pathlib import Path
 
 from traitlets.config import Config
 
-# Seconds per cell (or per test cell's calls into the submission) when grading.
-CELL_TIMEOUT = 120
+from autograder import SOLUTIONS
+from autograder.limits import DEFAULT
 
 
-def nbgrader_config(course_root: Path, *, timeout: int = CELL_TIMEOUT, memory_mb: int = 4096,
+
+def nbgrader_config(course_root: Path, *, timeout: float = DEFAULT.timeout, memory_mb: int = DEFAULT.memory_mb,
                     db_url: str | None = None) -> Config:
     """Config for an nbgrader course directory at course_root.
 
@@ -21,7 +26,7 @@ def nbgrader_config(course_root: Path, *, timeout: int = CELL_TIMEOUT, memory_mb
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute, IgnorePattern
 
-    from autograder.preprocessors import SandboxedExecute
+    from autograder.grading.preprocessors import SandboxedExecute
 
     c = Config()
     c.CourseDirectory.root = str(course_root)
@@ -57,3 +62,26 @@ def nbgrader_api(course_root: Path, **settings):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     config = nbgrader_config(course_root, **settings)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+class CourseError(RuntimeError):
+    pass
+
+
+def prepare_course(course_root: Path, assignment: str, solutions: Path = SOLUTIONS, **settings):
+    """An nbgrader course directory holding one assignment's source, generated; returns its API.
+
+    settings go to the grading configuration (see autograder.config.nbgrader_config).
+    """
+    shutil.copytree(solutions / assignment, course_root / "source" / assignment,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    api = nbgrader_api(course_root, **settings)
+    for attempt in range(3):  # graders sharing one gradebook may race to create the assignment
+        result = api.generate_assignment(assignment)
+        if result["success"]:
+            break
+    if not result["success"]:
+        raise CourseError(f"nbgrader could not generate {assignment!r}:\n{result.get('log', '')}")
+    return api
+
+

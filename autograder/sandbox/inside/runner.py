@@ -1,18 +1,19 @@
 """The student's side of the sandbox: runs the submission's cells and answers the grader's requests.
 
-Started inside the sandbox as `python -c <wire.py + this file>`; talks to the grader over two
-pipes. Everything here is reachable by the submission, so nothing here decides a grade: the
-grader only receives plain data (see wire.py) and judges it in its own process.
+Started inside the sandbox as `python /opt/dlcourse-sandbox/runner.py` (this folder, mounted
+read-only); talks to the grader over two pipes. Everything here is reachable by the submission,
+so nothing here decides a grade: the grader only receives plain data (see wire.py) and judges it
+in its own process.
 """
 import contextlib
 import io
 import os
 import sys
 
-try:
-    from autograder.wire import decode, encode, read_message, write_message
-except ImportError:  # in the sandbox this file runs after wire.py's source, which defines them
-    pass
+if __package__:  # imported by the grader (its limits and libc helpers)
+    from autograder.sandbox.inside.wire import decode, encode, read_message, write_message
+else:  # run as a script in the sandbox: wire.py sits beside this file
+    from wire import decode, encode, read_message, write_message
 
 OUTPUT_LIMIT = 20_000  # characters of captured output kept per request
 
@@ -157,7 +158,7 @@ def _fresh_scratch(cwd: str) -> None:
                 time.sleep(0.01)
         except ChildProcessError:
             break
-    for folder in {"/tmp", "/dev/shm", cwd}:  # the sandbox's own tmpfs mounts (see sandbox.py)
+    for folder in {"/tmp", "/dev/shm", cwd}:  # the sandbox's own tmpfs mounts (see host.py)
         for entry in os.listdir(folder) if os.path.isdir(folder) else []:
             path = os.path.join(folder, entry)
             if os.path.isdir(path) and not os.path.islink(path):

@@ -2,7 +2,7 @@
 
 Decoding never unpickles: NumPy arrays load with allow_pickle=False, so a submission can
 send only numbers, strings, containers and numeric arrays, or opaque handles to its objects.
-The sandboxed runner embeds this file, so it uses only the standard library and NumPy.
+The sandboxed runner imports this file beside it, so it uses only the standard library and NumPy.
 """
 import io
 import json

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from autograder import REPO
-from autograder.leaks import cell_source
+from autograder.site.leaks import cell_source
 
 # Folders whose notebooks students open (in Colab, or downloaded from the book).
 STUDENT_NOTEBOOK_DIRS = ("book", "exercises")
