@@ -36,12 +36,19 @@ def _grade(args):
         results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern,
                         workers=args.workers, scheduler=args.scheduler, timeout=args.timeout,
                         memory_mb=args.memory_mb, db_url=args.db_url, students=args.student or None,
+                        roster=args.roster, extensions=args.extensions,
                         log=lambda line: print(line, flush=True), progress=_progress)
     except Interrupted as stop:
         print(f"stopped: {len(stop.remaining)} submissions not graded (run the same command to resume); "
               f"grades so far: {out / 'grades.csv'}", file=sys.stderr)
         return 130
     print(f"grades: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
+    if args.export:
+        from autograder.grading.results import write_export
+
+        path = out / f"grades_{args.export}.csv"
+        write_export(results, path, args.export, args.assignment)
+        print(f"{args.export} import file: {path}")
     return 0 if results else 1
 
 
@@ -102,6 +109,11 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--workers", type=int, help="submissions graded at once on a local cluster (default: one per core)")
     g.add_argument("--scheduler", help="grade on a Dask cluster instead, e.g. tcp://HOST:8786 (see the README)")
     g.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeat for several)")
+    g.add_argument("--roster", type=Path, help="class list CSV (student id, name; a platform's participant export "
+                   "works as it is): adds names, lists who did not submit")
+    g.add_argument("--extensions", type=Path, help="CSV with student_id,days: extra days past the due date")
+    g.add_argument("--export", choices=["moodle", "canvas"], help="also write the final scores for the platform "
+                   "(moodle: Moodle's grade import; canvas: NTU COOL and other Canvas gradebooks)")
     g.add_argument("--timeout", type=float, default=DEFAULT.timeout,
                    help=f"seconds a cell of a submission may run (default: {DEFAULT.timeout:g})")
     g.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb,

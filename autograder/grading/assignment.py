@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
 
 from autograder import REPO, SOLUTIONS, folder_digest
 from autograder.grading.course import nbgrader_api, prepare_course
+from autograder.grading.late import as_utc_naive, due_date
 from autograder.grading.normalize import grade_id, nbgrader_meta
 from autograder.limits import Limits
 
@@ -37,6 +39,7 @@ class Question:
     points: float
     manual: bool  # graded by hand (written answers, tasks)
     kind: str  # "test" (autograded), "answer" (graded by hand) or "task"
+    teaches: str = ""  # the book page that teaches it (path in the book, e.g. book/convolution.html)
 
     @property
     def column(self) -> str:
@@ -53,7 +56,8 @@ class Assignment:
     questions: list[Question]
     shipped: dict[str, bytes]  # files shipped with the assignment: relative path -> bytes
     attachments: tuple[str, ...] = ()  # file names students may hand in beside the notebook
-    digest: str = ""  # of the assignment's source folder
+    digest: str = ""  # of the assignment's source folder and the grader
+    due: datetime | None = None  # from dlcourse/schedule.yml
 
     @property
     def max_score(self) -> float:
@@ -76,7 +80,8 @@ def check_name(assignment: str, solutions: Path = SOLUTIONS) -> None:
         raise AssignmentError(f"no assignment {assignment!r} in {solutions}; the assignments are: {names}")
 
 
-def _questions(name: str, nb) -> list[Question]:
+def questions_of(name: str, nb) -> list[Question]:
+    """The graded cells of one notebook, in order, each titled by the section heading above it."""
     found, title = [], name
     for cell in nb.cells:
         if cell.cell_type == "markdown" and not nbgrader_meta(cell).get("grade"):
@@ -90,6 +95,15 @@ def _questions(name: str, nb) -> list[Question]:
             found.append(Question(grade_id(cell), name, title.replace("*", "").strip(), float(meta.get("points") or 0),
                                   manual, kind))
     return found
+
+
+def teaching_page(name: str) -> str:
+    """The chapter read in the week the assignment opens (dlcourse/schedule.yml), as a book page."""
+    from dlcourse.schedule import assignments, load_schedule
+
+    entry = next((a for a in assignments() if a.id == name), None)
+    week = next((w for w in load_schedule() if entry and w.week == entry.opens), None)
+    return f"book/{week.chapters[-1]}.html" if week and week.chapters else ""
 
 
 def attachments_of(name: str) -> tuple[str, ...]:
@@ -116,13 +130,20 @@ def prepare(out: Path, name: str, solutions: Path = SOLUTIONS, *, db_url: str | 
         prepare_course(root, name, solutions, db_url=db_url)
         stamp.write_text(digest)
     api = nbgrader_api(root, db_url=db_url)
+    due = due_date(name)
+    if due is not None:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+            gb.update_or_create_assignment(name, duedate=as_utc_naive(due))
     release_dir, source_dir = root / "release" / name, root / "source" / name
     releases = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release_dir.glob("*.ipynb"))}
     sources = {p.stem: nbformat.read(p, as_version=4) for p in sorted(source_dir.glob("*.ipynb"))}
-    questions = [q for n, nb in sources.items() for q in _questions(n, nb)]
+    page = teaching_page(name)
+    questions = [replace(q, teaches=page) for n, nb in sources.items() for q in questions_of(n, nb)]
     shipped = {p.relative_to(source_dir).as_posix(): p.read_bytes() for p in sorted(source_dir.rglob("*"))
                if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts
                and p.name != "__pycache__"}
     return Assignment(name, api, root.resolve(), releases, sources, questions, shipped, attachments_of(name),
-                      hashlib.sha256((digest + _grader_digest()).encode()).hexdigest())
+                      hashlib.sha256((digest + _grader_digest()).encode()).hexdigest(), due)
 

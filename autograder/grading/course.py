@@ -37,6 +37,7 @@ def nbgrader_config(course_root: Path, *, db_url: str | None = None) -> Config:
         for pp in Autograde.autograde_preprocessors.default() if pp is not IgnorePattern
     ]
     c.Exchange.root = str(course_root / "exchange")  # never the system-wide /srv/nbgrader
+    c.AssignLatePenalties.plugin_class = "autograder.grading.late.PercentPerDay"  # dlcourse/schedule.yml's policy
     return c
 
 

@@ -16,11 +16,14 @@ import nbformat
 from autograder import SOLUTIONS
 from autograder.grading import intake
 from autograder.grading.assignment import Assignment, prepare
+from autograder.grading.classbook import class_results
 from autograder.grading.intake import DEFAULT_ID_PATTERN, Attention, IntakeError, Submission, collect, printable
 from autograder.grading.normalize import best_release, grade_id, rebuild
 from autograder.grading.preprocessors import ApplyGradedOutputs
 from autograder.grading.summary import summary
+from autograder.grading.late import read_extensions, write_extensions
 from autograder.grading.results import Cache, Result, cache_key, course_secret, submission_seed, write_csv
+from autograder.grading.roster import Roster, read_roster, saved_roster
 from autograder.limits import DEFAULT, Limits
 
 
@@ -62,6 +65,25 @@ def _intake(submissions: Path, out: Path) -> tuple[Path, list[Attention]]:
     target = out / "submissions"
     shutil.rmtree(target, ignore_errors=True)  # files of an earlier run never join this one
     return target, intake.extract_zip(submissions, target)
+
+
+def _on_roster(subs: dict[str, Submission], roster: Roster) -> dict[str, Submission]:
+    """Submissions under the roster's ids (a platform's participant numbers resolved); those not on it flagged."""
+    found: dict[str, Submission] = {}
+    for sid, sub in subs.items():
+        real = roster.resolve(sid)
+        if real in found:  # the same student under two numbers
+            found[real].notebooks.update(sub.notebooks)
+            found[real].attachments.update(sub.attachments)
+            found[real].notes += sub.notes
+            found[real].submitted_at = max(filter(None, [found[real].submitted_at, sub.submitted_at]), default=None)
+            found[real].problem = "" if found[real].notebooks else found[real].problem
+            continue
+        sub.student = real
+        if real not in roster.names:
+            sub.notes.append(f"{real} is not on the roster")
+        found[real] = sub
+    return dict(sorted(found.items()))
 
 
 def _match(sub: Submission, a: Assignment) -> tuple[dict[str, Path], list[str]]:
@@ -153,8 +175,10 @@ def _failures(nb) -> dict[str, str]:
     return found
 
 
-def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path) -> Result:
+def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, extension=None) -> Result:
     """nbgrader's autograde on the worker's outputs: scores, gradebook and feedback, in this process."""
+    from datetime import timedelta
+
     from nbgrader.api import Gradebook
 
     student = p.submission.student
@@ -171,6 +195,9 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path) -> R
     if p.submission.submitted_at is not None:  # nbgrader reads lateness from this file, which we write
         (target / "timestamp.txt").write_text(p.submission.submitted_at.isoformat())
     notes = list(p.notes)
+    with Gradebook(a.api.coursedir.db_url, a.api.coursedir.course_id) as gb:  # an extension moves the due date
+        gb.update_or_create_student(student)
+        gb.update_or_create_submission(a.name, student, extension=extension or timedelta(0))
     try:
         done = a.api.autograde(a.name, student)
     finally:
@@ -183,6 +210,8 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path) -> R
     with Gradebook(a.api.coursedir.db_url, a.api.coursedir.course_id) as gb:
         sub = gb.find_submission(a.name, student)
         result.score = sub.score
+        result.days_late = sub.total_seconds_late / 86400
+        result.penalty = sub.late_submission_penalty or 0.0
         for nb_sub in sub.notebooks:
             for g in nb_sub.grades:
                 if g.max_score:
@@ -219,25 +248,39 @@ def _last_error(log: str) -> str:
 def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SOLUTIONS,
           id_pattern: str = DEFAULT_ID_PATTERN, workers: int | None = None, scheduler: str | None = None,
           limits: Limits = DEFAULT, db_url: str | None = None, students: list[str] | None = None,
-          log=print, progress=None, **limit_overrides) -> list[Result]:
+          roster: Path | None = None, extensions: Path | None = None, log=print, progress=None,
+          **limit_overrides) -> list[Result]:
     """Grade every submission in `submissions` (a folder, or a zip as a learning platform exports it).
 
     Writes out/grades.csv and out/feedback/<student>.html, prints progress and a summary, and
     returns the Result of every student this folder has graded (this run's and earlier ones').
     A broken submission is reported, never fatal; a re-run grades only what changed; students:
-    grade only these ids. limit_overrides (timeout=..., memory_mb=...) change `limits`.
+    grade only these ids. roster: the class list (names, who is missing), extensions: extra days
+    per student (both CSV files, kept in out/ for later runs). limit_overrides (timeout=...,
+    memory_mb=...) change `limits`.
     progress(total) -> a bar with update() and write(line) (e.g. tqdm), shown while grading.
     Raises Interrupted (with what finished) on Ctrl-C, after writing grades.csv.
     """
     submissions, out = Path(submissions), Path(out)
     limits = Limits.from_dict({**limits.as_dict(), **limit_overrides})
     check_inputs(submissions, assignment, solutions)
+    class_list = read_roster(roster) if roster else None
+    extra_days = read_extensions(extensions) if extensions else None
     out.mkdir(parents=True, exist_ok=True)
+    if class_list:
+        class_list.write(out / "roster.csv")
+    if extra_days is not None:
+        write_extensions(extra_days, out / "extensions.csv")
+    class_list = class_list or saved_roster(out)
+    if extra_days is None:
+        extra_days = read_extensions(out / "extensions.csv") if (out / "extensions.csv").exists() else {}
     log(f"preparing {assignment} (nbgrader course directory in {out / 'course'})")
     a = prepare(out, assignment, solutions, db_url=db_url)
     folder, skipped = _intake(submissions, out)
     subs, attention = collect(folder, notebooks=tuple(a.releases), declared=a.attachments, pattern=id_pattern,
-                              skipped=skipped)
+                              known=class_list.known if class_list else None, skipped=skipped)
+    if class_list:
+        subs = _on_roster(subs, class_list)
     if students:
         subs = {s: sub for s, sub in subs.items() if s in set(students)}
     if not subs and not attention:
@@ -247,7 +290,9 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     results: dict[str, Result] = {}
     todo: dict[str, _Prepared] = {}
     for student, sub in subs.items():
-        prepared = _rebuild(sub, a, secret, settings)
+        extension = extra_days.get(student)
+        prepared = _rebuild(sub, a, secret, {**settings, "extension_days": extension.total_seconds() / 86400
+                                             if extension else 0})
         if isinstance(prepared, Result):
             results[student] = prepared
             continue
@@ -262,7 +307,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     interrupted = None
     if todo:
         try:
-            _run(a, todo, results, cache, out, limits, workers, scheduler, log, progress)
+            _run(a, todo, results, cache, out, limits, workers, scheduler, log, progress, extra_days)
         except KeyboardInterrupt:
             interrupted = [s for s in todo if s not in results]
             for s in interrupted:  # in grades.csv, never cached: the next run grades them
@@ -271,8 +316,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     for r in results.values():
         if r.status == "invalid":
             cache.put(r, "invalid")
-    everyone = {**cache.all(), **results}  # the class: earlier runs' students, then this run's
-    ordered = [everyone[s] for s in sorted(everyone)]
+    ordered = class_results(cache, class_list, a.max_score, results)  # earlier runs' students too
     write_csv(ordered, out / "grades.csv", a.questions)
     log(summary([results[s] for s in sorted(results)], attention, total=len(ordered)))
     if interrupted is not None:
@@ -281,7 +325,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
 
 
 def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache, out: Path, limits: Limits,
-         workers, scheduler, log, progress) -> None:
+         workers, scheduler, log, progress, extensions: dict) -> None:
     from autograder.grading.engine import Engine
     from autograder.grading.worker import grade_student, prepare as prepare_worker
 
@@ -297,7 +341,8 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
         for n, outcome in enumerate(engine.run(grade_student, package, jobs), 1):
             p = todo[outcome.key]
             if outcome.value is not None:
-                result = _record(a, p, outcome.value["notebooks"], out)
+                result = _record(a, p, outcome.value["notebooks"], out, extensions.get(outcome.key))
+                result.isolation = outcome.value.get("isolation", "")
             else:
                 _stop_on_grader_setup(outcome)
                 result = Result(p.submission.student, p.submission.files, "failed", max_score=a.max_score,

@@ -32,7 +32,15 @@ class Result:
     pending: list = field(default_factory=list)  # grade_ids that still need hand grading
     seed: int | None = None
     submitted_at: str | None = None  # ISO time the platform received it
-    name: str = ""
+    name: str = ""  # from the roster
+    days_late: float = 0.0  # past the due date and any extension
+    penalty: float = 0.0  # points the late policy takes off
+    isolation: str = ""  # the sandbox that ran it, in words
+
+    @property
+    def final(self) -> float:
+        """The score after the late penalty: what the platform gets."""
+        return max(self.score - self.penalty, 0.0)
 
 
 def course_secret(out: Path) -> str:
@@ -102,6 +110,33 @@ def safe_cell(value):
     return value
 
 
+EXPORTS = ("moodle", "canvas")
+
+
+def write_export(results: list[Result], path: Path, kind: str, title: str) -> None:
+    """The final scores as a course platform imports them.
+
+    moodle: Moodle's grade import (Grades > Import > CSV file): map "ID number" to the user's
+    ID number and the grade column to the assignment's grade item; feedback goes with it.
+    canvas: the gradebook CSV of Canvas-based platforms (NTU COOL): students matched on
+    "SIS User ID", one column for the assignment, after the "Points Possible" row.
+    """
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        rows = [r for r in results if r.status != "interrupted"]
+        if kind == "moodle":
+            writer.writerow(["ID number", "Full name", title, "Feedback"])
+            for r in rows:
+                writer.writerow([safe_cell(v) for v in [r.student, r.name, round(r.final, 2), r.message]])
+        elif kind == "canvas":
+            writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title])
+            writer.writerow(["Points Possible", "", "", "", "", max((r.max_score for r in rows), default=0)])
+            for r in rows:
+                writer.writerow([safe_cell(v) for v in [r.name, "", r.student, "", "", round(r.final, 2)]])
+        else:
+            raise ValueError(f"unknown export {kind!r}; choose one of {', '.join(EXPORTS)}")
+
+
 def write_csv(results: list[Result], path: Path, questions=None) -> None:
     """grades.csv: one row per student; the graded cells in notebook order, each column with its
     maximum (questions: autograder.grading.assignment.Question list, else the cells seen)."""
@@ -112,9 +147,11 @@ def write_csv(results: list[Result], path: Path, questions=None) -> None:
         columns = [(q.grade_id, q.column) for q in questions]
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["student_id", "name", "file", "status", "score", "max_score",
-                         *(label for _, label in columns), "needs_hand_grading", "message"])
+        writer.writerow(["student_id", "name", "status", *(label for _, label in columns), "score", "max_score",
+                         "days_late", "late_penalty", "final_score", "needs_hand_grading", "submitted_at", "file",
+                         "message"])
         for r in results:
             points = [("pending" if gid in r.pending else r.cells.get(gid, 0)) for gid, _ in columns]
-            writer.writerow([safe_cell(v) for v in [r.student, r.name, r.file, r.status, r.score, r.max_score,
-                                                    *points, " ".join(r.pending), r.message]])
+            writer.writerow([safe_cell(v) for v in [r.student, r.name, r.status, *points, r.score, r.max_score,
+                                                    round(r.days_late, 2), round(r.penalty, 2), round(r.final, 2),
+                                                    " ".join(r.pending), r.submitted_at or "", r.file, r.message]])
