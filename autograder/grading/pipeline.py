@@ -229,6 +229,18 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
     return result
 
 
+def _feedback_pages(a: Assignment) -> None:
+    """What each feedback page names its checks and where they link (grading/feedback.py)."""
+    from autograder.grading.feedback import DecorateFeedback
+    from autograder.site.colab import book_url
+    from dlcourse.schedule import assignments
+
+    title = next((s.title for s in assignments() if s.id == a.name), a.name)
+    DecorateFeedback.pages[a.name] = {
+        "title": f"作業回饋 (Feedback)：{title}", "titles": {q.grade_id: q.label for q in a.questions},
+        "links": {q.grade_id: book_url(q.teaches) for q in a.questions if q.teaches}}
+
+
 def _feedback(a: Assignment, student: str, out: Path) -> None:
     if not a.api.generate_feedback(a.name, student)["success"]:
         return
@@ -329,6 +341,7 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
     from autograder.grading.engine import Engine
     from autograder.grading.worker import grade_student, prepare as prepare_worker
 
+    _feedback_pages(a)
     log(f"starting the graders ({'the cluster at ' + scheduler if scheduler else 'a local cluster'})")
     with Engine(workers, scheduler, log=out / "workers.log") as engine:
         package = engine.share(a.package(limits))
