@@ -18,6 +18,13 @@ class Limits:
     memory_mb: int = 4096  # memory of the submission's processes, shared memory and tmpfs files included
     max_procs: int = 256  # processes and threads the submission may run at once
     max_file_mb: int = 256  # size of any one file the submission writes
+    max_requests: int = 5000  # grader requests into the submission per cell (calls, attributes, items)
+    reply_mb: int = 256  # decoded reply bytes per cell (JSON counted at its cost in the grader's memory)
+    submission_reply_mb: int = 1024  # decoded reply bytes for all of a submission's cells together
+    max_items: int = 100_000  # items one list(handle) or iter(handle) may bring back
+    max_output_chars: int = 20_000  # characters kept of a reply's stdout and of its stderr
+    max_message_chars: int = 2_000  # characters kept of an error message, a name or an exception's name
+    allow_unisolated: bool = False  # grade in a plain process where namespaces are unavailable (no isolation)
 
     @property
     def cpu_seconds(self) -> float:
