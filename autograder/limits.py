@@ -15,6 +15,7 @@ class Limits:
 
     timeout: float = 120  # seconds of wall-clock time per cell: a test cell's calls into the submission together
     submission_timeout: float = 1800  # seconds of wall-clock time for all of a submission's cells together
+    cpu_per_second: float = 2  # CPU seconds per second of the time limits: two cores busy throughout
     memory_mb: int = 4096  # memory of the submission's processes, shared memory and tmpfs files included
     max_procs: int = 256  # processes and threads the submission may run at once
     max_file_mb: int = 256  # size of any one file the submission writes
@@ -28,12 +29,12 @@ class Limits:
 
     @property
     def cpu_seconds(self) -> float:
-        """CPU time per cell: two cores busy for the whole wall-clock budget."""
-        return 2 * self.timeout
+        """CPU time per cell (its processes together)."""
+        return self.cpu_per_second * self.timeout
 
     @property
     def submission_cpu_seconds(self) -> float:
-        return 2 * self.submission_timeout
+        return self.cpu_per_second * self.submission_timeout
 
     def as_dict(self) -> dict:
         return asdict(self)
