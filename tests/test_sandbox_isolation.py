@@ -27,7 +27,7 @@ def _connect_cell(port: int) -> str:
             "        s.sendall(b'sent from a submission')\nexcept OSError:\n    pass")
 
 
-def _received(server: socket.socket) -> bytes:
+def received(server: socket.socket) -> bytes:
     """What a submission sent to the grader's server (the kernel queues connections unaccepted)."""
     server.settimeout(0.5)
     try:
@@ -46,10 +46,10 @@ def test_a_submission_cannot_reach_a_server_on_the_grader_machine(monkeypatch):
             weak.setattr(host, "NAMESPACES", [n for n in host.NAMESPACES if n != "--net"])
             with Sandbox(limits=LIMITS) as box:
                 box.run_cell(cell)
-        assert _received(server) == b"sent from a submission"
+        assert received(server) == b"sent from a submission"
         with Sandbox(limits=LIMITS) as box:
             box.run_cell(cell)
-        assert _received(server) == b""
+        assert received(server) == b""
 
 
 MARK = "left-by-the-previous-student"

@@ -327,7 +327,7 @@ class Sandbox:
             self.budget.check()
             self.budget.count_request()
             left, words = self.budget.seconds_left()
-            if timeout is None or left < timeout:
+            if timeout is None or left <= timeout:
                 seconds, seconds_words = left, words
             cpu_left, cpu_words = self.budget.cpu_left()
             reply_limit, reply_words = self.budget.reply_bytes_left()
@@ -401,7 +401,8 @@ class Sandbox:
             error = None if ok else self._remote_error(reply.get("error"))
             value = decode(reply.get("value"), reply_blobs, lambda key: RemoteObject(self, key)) if ok else None
         except DECODE_ERRORS as err:
-            self._end(f"the submission sent a reply the grader cannot read ({type(err).__name__})", MalformedReply)
+            why = str(err)[:200] if isinstance(err, WireError) else type(err).__name__
+            self._end(f"the submission sent a reply the grader cannot read ({why})", MalformedReply)
         if error is not None:
             raise error
         return value, reply
