@@ -13,7 +13,7 @@ import pytest
 
 from autograder import REPO
 from autograder.limits import Limits
-from autograder.sandbox import cgroup, host, zygote
+from autograder.sandbox import cgroup, namespaces, zygote
 from autograder.sandbox.errors import IsolationUnavailable
 from autograder.sandbox.host import Sandbox
 from autograder.sandbox.zygote import ForkedSandbox, new_sandbox
@@ -43,7 +43,7 @@ def test_a_submission_cannot_reach_a_server_on_the_grader_machine(monkeypatch):
     with socket.create_server(("127.0.0.1", 0)) as server:
         cell = _connect_cell(server.getsockname()[1])
         with monkeypatch.context() as weak:
-            weak.setattr(host, "NAMESPACES", [n for n in host.NAMESPACES if n != "--net"])
+            weak.setattr(namespaces, "NAMESPACES", [n for n in namespaces.NAMESPACES if n != "--net"])
             with Sandbox(limits=LIMITS) as box:
                 box.run_cell(cell)
         assert received(server) == b"sent from a submission"
@@ -136,7 +136,7 @@ def _remove_segment() -> None:
 
 def test_system_v_shared_memory_dies_with_its_sandbox(monkeypatch):
     with monkeypatch.context() as weak:
-        weak.setattr(host, "NAMESPACES", [n for n in host.NAMESPACES if n != "--ipc"])
+        weak.setattr(namespaces, "NAMESPACES", [n for n in namespaces.NAMESPACES if n != "--ipc"])
         try:
             assert "System V shared memory" in _seen_by_the_next(lambda: Sandbox(limits=LIMITS).start())
         finally:
@@ -145,7 +145,7 @@ def test_system_v_shared_memory_dies_with_its_sandbox(monkeypatch):
 
 
 def test_without_namespaces_grading_refuses_unless_the_instructor_allows_a_plain_process(monkeypatch):
-    monkeypatch.setattr(host, "NAMESPACES", ["--no-such-namespace"])  # a machine where unshare fails
+    monkeypatch.setattr(namespaces, "NAMESPACES", ["--no-such-namespace"])  # a machine where unshare fails
     monkeypatch.setattr(Sandbox, "namespaces_failed", None)
     monkeypatch.setattr(zygote, "_zygote", None)  # this process's warm one started before
     monkeypatch.setattr(zygote, "_disabled", False)

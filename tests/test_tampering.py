@@ -178,9 +178,9 @@ def test_report_says_what_happened(tampered, name, words):
 
 def test_network_is_unreachable_from_submissions(tampered, grader_server, monkeypatch):
     assert received(grader_server) == b""  # nothing arrived while the class was graded
-    from autograder.sandbox import host
+    from autograder.sandbox import host, namespaces
 
-    monkeypatch.setattr(host, "NAMESPACES", [n for n in host.NAMESPACES if n != "--net"])
+    monkeypatch.setattr(namespaces, "NAMESPACES", [n for n in namespaces.NAMESPACES if n != "--net"])
     with host.Sandbox(timeout=15) as weak:  # the same attack, from a sandbox sharing the grader's network
         weak.run_cell(_answers("network")["conv2d"])
     assert received(grader_server) == b"a submission reached the network"

@@ -22,9 +22,10 @@ import tempfile
 
 from autograder.sandbox.cgroup import MemoryGroup
 from autograder.sandbox.errors import SubmissionCrashed
-from autograder.sandbox.host import SCRATCH, Sandbox, _namespaces_argv, _runner_env, kill_group, runner_argv
+from autograder.sandbox.host import Sandbox
+from autograder.sandbox.namespaces import SCRATCH, namespaces_argv, runner_argv, runner_env
 from autograder.sandbox.inside.confine import libc_call
-from autograder.sandbox.processes import descendants, process_table
+from autograder.sandbox.processes import descendants, kill_group, process_table
 
 # What every course notebook imports sooner or later; a setup cell's own imports are added.
 PRELOAD = ("numpy", "matplotlib.pyplot", "tensorflow", "keras", "IPython.core.interactiveshell")
@@ -48,12 +49,12 @@ class Zygote:
 
     def start(self) -> "Zygote":
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {**_runner_env(), "DLCOURSE_ZYGOTE_FD": str(theirs.fileno()),
+        env = {**runner_env(), "DLCOURSE_ZYGOTE_FD": str(theirs.fileno()),
                "DLCOURSE_PRELOAD": ",".join(self.preload)}
         self.log = tempfile.TemporaryFile()
         # uid None: the zygote keeps root inside its namespaces; each child drops before running code.
         self.proc = subprocess.Popen(
-            _namespaces_argv(runner_argv(), uid=None, shm_bytes=ZYGOTE_SHM_BYTES), env=env, cwd="/",
+            namespaces_argv(runner_argv(), uid=None, shm_bytes=ZYGOTE_SHM_BYTES), env=env, cwd="/",
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
             pass_fds=(theirs.fileno(),), preexec_fn=_die_with_parent)
         theirs.close()
