@@ -86,7 +86,8 @@ class Sandbox:
         self.mode = None
         self.problem = None  # why the process ended, in words, once it has
         self.pids: list[int] = []  # the submission's processes, as last seen
-        self.baseline_bytes = 0  # what the watchdog counts before the submission runs anything
+        self.baseline_bytes = 0  # what the watchdog counts that is not the submission's (see ForkedSandbox)
+        self.memory_words = ""  # how memory is limited, in words, once started
 
     @property
     def timeout(self) -> float:
@@ -99,8 +100,7 @@ class Sandbox:
     @property
     def isolation(self) -> str:
         """The isolation this sandbox runs with, in words, e.g. for the grading log."""
-        memory = f"memory limited by {self.group.words}" if self.group else "memory watched by polling"
-        return f"{ISOLATION.get(self.mode, 'not started')}; {memory}"
+        return f"{ISOLATION.get(self.mode, 'not started')}; {self.memory_words or 'memory not yet limited'}"
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> "Sandbox":
@@ -131,11 +131,12 @@ class Sandbox:
             raise SubmissionCrashed(f"could not start the sandbox: {err}" + (f" ({log})" if log else "")) from None
 
     def _ping(self, timeout: float) -> None:
-        """First request: the runner answers; then the baseline and the seed."""
+        """First request: the runner answers; then how memory is limited, and the seed."""
         if self.ask("ping", charged=False, timeout=timeout)[0] != "pong":
             self._end("the sandbox did not answer")
-        self._refresh_pids()
-        self.baseline_bytes = 0 if self.group else self._unshared_bytes()
+        if not self.pids:
+            self._refresh_pids()
+        self.memory_words = f"memory limited by {self.group.words}" if self.group else "memory watched by polling"
         self.ask("seed", charged=False, seed=self.seed)
 
     def _spawn(self, mode: str) -> None:

@@ -50,6 +50,25 @@ def descendants(root: int, table: dict) -> list[int]:
     return found
 
 
+def running(pid: int) -> bool:
+    """Whether pid is a live process (not a zombie)."""
+    try:
+        return _stat(pid).state != "Z"
+    except (OSError, IndexError, ValueError):
+        return False
+
+
+def namespace_pid(pid: int) -> int | None:
+    """The pid that process pid has in its own (innermost) PID namespace."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("NSpid:"):
+                return int(line.split()[-1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def cpu_seconds(pids) -> dict[int, float]:
     """pid -> CPU seconds so far, for those of pids still running (one small read each)."""
     found = {}

@@ -25,7 +25,7 @@ from autograder.sandbox.errors import SubmissionCrashed
 from autograder.sandbox.host import Sandbox
 from autograder.sandbox.namespaces import SCRATCH, namespaces_argv, runner_argv, runner_env
 from autograder.sandbox.inside.confine import libc_call
-from autograder.sandbox.processes import descendants, kill_group, process_table
+from autograder.sandbox.processes import descendants, kill_group, namespace_pid, process_table, running
 
 # What every course notebook imports sooner or later; a setup cell's own imports are added.
 PRELOAD = ("numpy", "matplotlib.pyplot", "tensorflow", "keras", "IPython.core.interactiveshell")
@@ -76,8 +76,8 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def fork(self, request_fd: int, reply_fd: int, request: dict) -> None:
-        """Start a child serving one submission on the two given pipe ends."""
+    def fork(self, request_fd: int, reply_fd: int, request: dict) -> int:
+        """Start a child serving one submission on the two given pipe ends; its pid in the namespace."""
         if not self.alive:
             raise SubmissionCrashed("the pre-warmed sandbox is not running")
         try:
@@ -87,6 +87,7 @@ class Zygote:
         reply = self._reply(FORK_TIMEOUT)
         if "pid" not in reply:
             raise SubmissionCrashed(f"the pre-warmed sandbox could not fork: {reply.get('error', 'no answer')}")
+        return reply["pid"]
 
     def children(self, table: dict | None = None) -> list[int]:
         """Host pids of every process below the zygote: the current submission's."""
@@ -118,6 +119,7 @@ class ForkedSandbox(Sandbox):
         super().__init__(**settings)
         self.zygote = zygote
         self.closed = False
+        self.runner = None  # host pid of the forked child
 
     def start(self) -> "ForkedSandbox":
         self.problem, self.mode = None, "zygote"
@@ -129,14 +131,17 @@ class ForkedSandbox(Sandbox):
         request = {"cwd": str(SCRATCH), "uid": self.uid, "limits": self.rlimits(True), "protect": list(self.protect),
                    "shm_bytes": self.limits.memory_mb * 2**20}
         try:
-            self.zygote.fork(req_r, rep_w, request)
+            inner = self.zygote.fork(req_r, rep_w, request)
         finally:
             os.close(req_r)
             os.close(rep_w)
         self._refresh_pids()
+        self.runner = next((pid for pid in self.pids if namespace_pid(pid) == inner), None)
         if self.group:  # the child waits for its first request: nothing of it runs outside the group yet
             for pid in self.pids:
                 self.group.add(pid)
+        else:  # a fresh copy already maps the zygote's memory: shared pages, not the submission's use
+            self.baseline_bytes = self._unshared_bytes()
         self._ping(FORK_TIMEOUT)
         return self
 
@@ -145,10 +150,12 @@ class ForkedSandbox(Sandbox):
 
     @property
     def alive(self) -> bool:
-        return not self.closed and self.problem is None and bool(self.zygote.children())
+        return not self.closed and self.problem is None and self._exit_code() is None
 
     def _exit_code(self):
-        return None if self.zygote.children() else "unknown"
+        """None while the child runs (a dead one stays a zombie until the next fork, so its pid is
+        not reused before then)."""
+        return None if self.runner and running(self.runner) else "unknown"
 
     def close(self) -> None:
         self.closed = True
