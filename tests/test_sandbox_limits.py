@@ -197,3 +197,29 @@ def test_memfd_shm_and_tmp_files_count_against_the_memory_limit(sandbox, monkeyp
     assert (box.group is not None) == (limit_by == "cgroup"), box.isolation
     with pytest.raises(LimitExceeded, match="more than 200 MB of memory"):
         box.run_cell(HOG)
+
+
+def test_cgroup_v2_groups_are_made_below_the_nearest_group_that_delegates_memory(tmp_path, monkeypatch):
+    """Where cgroup v2 has a memory controller (most current systems), read as the kernel lays it out."""
+    root = tmp_path / "cgroup"
+    (root / "system.slice" / "grader.service").mkdir(parents=True)
+    (root / "cgroup.controllers").write_text("cpu memory pids\n")
+    (root / "cgroup.subtree_control").write_text("cpu memory pids\n")
+    (root / "system.slice" / "cgroup.subtree_control").write_text("memory pids\n")
+    (root / "system.slice" / "grader.service" / "cgroup.subtree_control").write_text("\n")  # holds processes
+    monkeypatch.setattr(cgroup, "_mounts", lambda fstype: [(str(root), "/", {"rw"})] if fstype == "cgroup2" else [])
+    monkeypatch.setattr(cgroup, "_own_group", lambda controller: "/system.slice/grader.service")
+    folder = cgroup._v2_parent()
+    assert folder == root / "system.slice"
+    group = cgroup.MemoryGroup(2, folder / "dlcourse-1-1")
+    group.path.mkdir()
+    group._configure(200)
+    assert (group.path / "memory.max").read_text() == str((200 + cgroup.MARGIN_MB) * 2**20)
+    assert (group.path / "memory.swap.max").read_text() == "0"
+    (group.path / "memory.current").write_text(str(300 * 2**20))
+    (group.path / "memory.stat").write_text(f"anon {50 * 2**20}\nfile {200 * 2**20}\nshmem {150 * 2**20}\n")
+    assert group.used_bytes() == 250 * 2**20  # page cache left out, shared memory and tmpfs counted
+    (group.path / "memory.events").write_text("low 0\nhigh 0\nmax 3\noom 0\noom_kill 0\n")
+    assert not group.hit_limit()
+    (group.path / "memory.events").write_text("low 0\nhigh 0\nmax 9\noom 1\noom_kill 1\n")
+    assert group.hit_limit()

@@ -124,20 +124,23 @@ class MemoryGroup:
         version, folder = found
         _created += 1
         group = cls(version, folder / f"dlcourse-{os.getpid()}-{_created}")
-        limit = str((memory_mb + MARGIN_MB) * 2**20)
         try:
             group.path.mkdir()
-            if version == 2:
-                _write(group.path / "memory.max", limit)
-                _write(group.path / "memory.swap.max", "0", required=False)
-                _write(group.path / "memory.oom.group", "1", required=False)  # kill them all together
-            else:
-                _write(group.path / "memory.limit_in_bytes", limit)
-                _write(group.path / "memory.memsw.limit_in_bytes", limit, required=False)  # no swap either
+            group._configure(memory_mb)
         except OSError:
             group.remove()
             return None
         return group
+
+    def _configure(self, memory_mb: int) -> None:
+        limit = str((memory_mb + MARGIN_MB) * 2**20)
+        if self.version == 2:
+            _write(self.path / "memory.max", limit)
+            _write(self.path / "memory.swap.max", "0", required=False)
+            _write(self.path / "memory.oom.group", "1", required=False)  # kill them all together
+        else:
+            _write(self.path / "memory.limit_in_bytes", limit)
+            _write(self.path / "memory.memsw.limit_in_bytes", limit, required=False)  # no swap either
 
     @property
     def words(self) -> str:

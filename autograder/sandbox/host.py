@@ -44,6 +44,10 @@ DECODE_ERRORS = (WireError, IndexError, KeyError, TypeError, ValueError, Attribu
                  OverflowError, UnicodeError)
 
 
+class _CannotStart(SubmissionCrashed):
+    """The sandbox's process failed before it could answer (e.g. unshare is not allowed here)."""
+
+
 def _confine(rlimits: dict, group_fd: int | None):
     """What the child does before it execs: its own session, its memory cgroup, its limits."""
     def apply():
@@ -110,7 +114,7 @@ class Sandbox:
         if not forced and why is None:
             try:
                 return self._start("namespaces")
-            except (SubmissionCrashed, OSError) as err:
+            except _CannotStart as err:
                 why = Sandbox.namespaces_failed = str(err)
         if not allowed:
             raise IsolationUnavailable(
@@ -121,6 +125,8 @@ class Sandbox:
         return self._start("plain")
 
     def _start(self, mode: str) -> "Sandbox":
+        """Started in mode; _CannotStart where mode cannot work here, SubmissionCrashed where it was
+        only too slow to answer (a loaded machine)."""
         try:
             self._spawn(mode)
             self._ping(START_TIMEOUT)
@@ -128,7 +134,8 @@ class Sandbox:
         except (SubmissionCrashed, OSError) as err:
             log = self._log_tail()
             self.close()
-            raise SubmissionCrashed(f"could not start the sandbox: {err}" + (f" ({log})" if log else "")) from None
+            kind = SubmissionCrashed if isinstance(err, LimitExceeded) else _CannotStart
+            raise kind(f"could not start the sandbox: {err}" + (f" ({log})" if log else "")) from None
 
     def _ping(self, timeout: float) -> None:
         """First request: the runner answers; then how memory is limited, and the seed."""
