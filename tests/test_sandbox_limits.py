@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from autograder.limits import Limits
-from autograder.sandbox import cgroup, host
+from autograder.sandbox import cgroup, host, zygote
 from autograder.sandbox.budget import Budget
 from autograder.sandbox.errors import LimitExceeded
+from autograder.sandbox.host import Sandbox
 from autograder.sandbox.processes import process_table
 from autograder.sandbox.remote import RemoteObject
 from autograder.sandbox.zygote import new_sandbox
@@ -23,9 +24,9 @@ def sandbox():
     """sandbox(limits) -> a started sandbox and its budget; closed after the test."""
     boxes = []
 
-    def start(limits: Limits, budget: Budget | None = None):
+    def start(limits: Limits, budget: Budget | None = None, fresh: bool = False):
         budget = budget or Budget(limits)
-        boxes.append(new_sandbox(limits=limits, budget=budget))
+        boxes.append(Sandbox(limits=limits, budget=budget).start() if fresh else new_sandbox(limits=limits, budget=budget))
         return boxes[-1], budget
 
     yield start
@@ -158,13 +159,14 @@ def test_numbers_in_json_count_at_their_cost_in_the_grader_arrays_at_their_size(
         box.get("as_list")()
 
 
-# 270 MB held outside any process's resident memory: no part alone reaches the 200 MB limit.
+# 500 MB held outside any process's resident memory: no part alone reaches the 400 MB limit.
 HOG = """
 import os, time
-hog = os.memfd_create('hog')
-for _ in range(120):
-    os.write(hog, b'x' * 2**20)
-for path, mb in (('/dev/shm/hog', 50), ('/tmp/hog', 100)):
+hogs = [os.memfd_create('hog') for _ in range(2)]
+for hog in hogs:
+    for _ in range(150):
+        os.write(hog, b'x' * 2**20)
+for path, mb in (('/dev/shm/hog', 50), ('/tmp/hog', 150)):
     with open(path, 'wb') as f:
         for _ in range(mb):
             f.write(b'x' * 2**20)
@@ -179,23 +181,27 @@ def _resident_only(pids, tmpfs=()):
 
 
 @pytest.mark.parametrize("limit_by", ["cgroup", "watchdog"])
-def test_memfd_shm_and_tmp_files_count_against_the_memory_limit(sandbox, monkeypatch, limit_by):
+@pytest.mark.parametrize("kind", ["forked", "fresh"])
+def test_memfd_shm_and_tmp_files_count_against_the_memory_limit(sandbox, monkeypatch, limit_by, kind):
     if limit_by == "cgroup" and cgroup.parent() is None:
         pytest.skip("no memory cgroup can be created here (needs root and a memory controller)")
-    limits = Limits(memory_mb=200, timeout=60)
+    if kind == "forked" and not zygote.usable():
+        pytest.skip("pre-warmed sandboxes need root and namespaces")
+    fresh = kind == "fresh"
+    limits = Limits(memory_mb=400, timeout=60)
     with monkeypatch.context() as weak:
         weak.setattr(cgroup.MemoryGroup, "create", classmethod(lambda cls, memory_mb: None))
         weak.setattr(host, "unshared_memory_bytes", _resident_only)
-        box, _ = sandbox(limits)
+        box, _ = sandbox(limits, fresh=fresh)
         assert box.run_cell(HOG)["error"] is None  # resident memory alone never sees it
-        box.run_cell("import os\nheld = os.fstat(hog).st_size + os.path.getsize('/tmp/hog')")
-        assert box.get("held") == 220 * 2**20
+        box.run_cell("held = sum(os.fstat(h).st_size for h in hogs) + os.path.getsize('/tmp/hog')")
+        assert box.get("held") == 450 * 2**20
         box.close()
     if limit_by == "watchdog":
         monkeypatch.setattr(cgroup.MemoryGroup, "create", classmethod(lambda cls, memory_mb: None))
-    box, _ = sandbox(limits)
+    box, _ = sandbox(limits, fresh=fresh)
     assert (box.group is not None) == (limit_by == "cgroup"), box.isolation
-    with pytest.raises(LimitExceeded, match="more than 200 MB of memory"):
+    with pytest.raises(LimitExceeded, match="more than 400 MB of memory"):
         box.run_cell(HOG)
 
 

@@ -163,3 +163,10 @@ def test_exceptions_that_would_stop_the_grader_arrive_as_plain_remote_errors(box
     with pytest.raises(RemoteError) as error:
         box.get("stop")()
     assert type(error.value) is RemoteError
+
+
+def test_honest_data_nested_too_deeply_is_refused_by_the_runner_not_a_crash(box):
+    box.run_cell("def deep():\n    v = 1\n    for _ in range(500):\n        v = [v]\n    return v")
+    with pytest.raises(ValueError, match="nested deeper"):
+        box.get("deep")()
+    assert box.alive

@@ -11,6 +11,8 @@ import struct
 import numpy as np
 
 MAX_MESSAGE = 512 * 2**20  # bytes; a larger reply is refused, not read
+MAX_DEPTH = 100  # containers nested deeper than this are refused, not recursed into
+JSON_COST = 10  # bytes of the grader's memory per byte of JSON it decodes (numbers become objects)
 
 
 class WireError(RuntimeError):
@@ -21,9 +23,11 @@ def encode(value, to_handle):
     """(JSON-able tree, blobs) for a value; objects that are not plain data become to_handle(obj)."""
     blobs = []
 
-    def enc(v):
+    def enc(v, depth=0):
         if v is None or isinstance(v, (bool, int, float, str)):
             return v
+        if depth > MAX_DEPTH:
+            raise ValueError(f"cannot send data nested deeper than {MAX_DEPTH} levels")
         if isinstance(v, np.generic) and v.dtype.kind in "biufc":
             return enc(v.item())
         if isinstance(v, np.ndarray) and v.dtype.kind in "biufc":
@@ -37,16 +41,12 @@ def encode(value, to_handle):
         if isinstance(v, complex):
             return {"__complex__": [v.real, v.imag]}
         if isinstance(v, (list, tuple)):
-            return {"__tuple__" if isinstance(v, tuple) else "__list__": [enc(x) for x in v]}
+            return {"__tuple__" if isinstance(v, tuple) else "__list__": [enc(x, depth + 1) for x in v]}
         if isinstance(v, dict) and all(isinstance(k, str) for k in v):
-            return {"__dict__": {k: enc(x) for k, x in v.items()}}
+            return {"__dict__": {k: enc(x, depth + 1) for k, x in v.items()}}
         return {"__handle__": to_handle(v)}
 
     return enc(value), blobs
-
-
-MAX_DEPTH = 100  # containers nested deeper than this are refused, not recursed into
-JSON_COST = 10  # bytes of the grader's memory per byte of JSON it decodes (numbers become objects)
 
 
 def _array(blob: bytes):
@@ -75,7 +75,8 @@ def _blob(blobs, index):
 
 def decode(tree, blobs, from_handle):
     """The value encode() described; handles become from_handle(id). WireError for anything
-    else: unknown tags, wrong types, missing blobs, nesting deeper than MAX_DEPTH."""
+    else: unknown tags, wrong types, missing blobs, nesting deeper than MAX_DEPTH (never a
+    RecursionError: the submission chooses the depth)."""
 
     def items(body, kind):
         if type(body) is not kind:
