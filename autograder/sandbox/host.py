@@ -154,10 +154,10 @@ class Sandbox:
         if mode == "namespaces":
             self.scratch = SCRATCH
             argv = namespaces_argv(runner_argv(), self.uid if as_root else None, self.limits.memory_mb * 2**20)
-            cwd, env = "/", runner_env()
+            cwd, env = "/", runner_env(self.limits)
         else:
             self.scratch = Path(tempfile.mkdtemp(prefix="submission-"))
-            argv, cwd, env = runner_argv(isolated=False), self.scratch, runner_env(self.scratch)
+            argv, cwd, env = runner_argv(isolated=False), self.scratch, runner_env(self.limits, self.scratch)
             if as_root:  # the runner drops to this user before it reads a request (see runner.py)
                 os.chown(self.scratch, self.uid, self.uid)
                 env["DLCOURSE_RUNNER_UID"] = str(self.uid)

@@ -1,12 +1,15 @@
 """How a sandbox is isolated: the `unshare` command that gives it namespaces of its own and the
 shell script that builds its root file system (only the system, Python and `dlcourse`, read-only),
 its own /tmp, /dev/shm, /dev/mqueue and /proc, and caps System V shared memory."""
+import math
 import os
 import shlex
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+from autograder.limits import DEFAULT, Limits
 
 INSIDE = Path(__file__).resolve().parent / "inside"  # the runner's files, the only grader code in the sandbox
 RUNNER_MOUNT = Path("/opt/dlcourse-sandbox")  # where the sandbox sees them (read-only)
@@ -71,10 +74,15 @@ def _isolation_script(keep: list[Path], scratch: Path, uid: int | None, shm_byte
 SCRATCH = Path(tempfile.gettempdir()) / "submission"  # the submission's working folder, in its own /tmp
 
 
-def runner_env(scratch: Path = SCRATCH) -> dict:
+def runner_env(limits: Limits = DEFAULT, scratch: Path = SCRATCH) -> dict:
+    # As many threads for NumPy and TensorFlow as the CPU budget has cores: on a machine with more
+    # cores, honest work would otherwise burn its CPU time faster than its wall-clock time.
+    threads = str(max(1, math.ceil(limits.cpu_per_second)))
     return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
             "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1",
-            "HOME": str(scratch), "TMPDIR": str(scratch)}
+            "HOME": str(scratch), "TMPDIR": str(scratch),
+            **{name: threads for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                          "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")}}
 
 
 def namespaces_argv(python: list, uid: int | None, shm_bytes: int) -> list:

@@ -49,6 +49,7 @@ class Zygote:
 
     def start(self) -> "Zygote":
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # One zygote serves every submission: threads for the default CPU budget.
         env = {**runner_env(), "DLCOURSE_ZYGOTE_FD": str(theirs.fileno()),
                "DLCOURSE_PRELOAD": ",".join(self.preload)}
         self.log = tempfile.TemporaryFile()
