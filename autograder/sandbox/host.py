@@ -26,8 +26,8 @@ from autograder.sandbox.cgroup import MemoryGroup
 from autograder.sandbox.errors import (IsolationUnavailable, LimitExceeded, MalformedReply, RemoteError,
                                        SubmissionCrashed, remote_error)
 from autograder.sandbox.inside.confine import apply_limits
-from autograder.sandbox.inside.wire import (JSON_COST, TooLarge, WireError, decode, encode, read_message,
-                                            write_message)
+from autograder.sandbox.inside.wire import (JSON_COST, TooLarge, WireError, check_file_name, decode, encode,
+                                            read_message, write_message)
 from autograder.sandbox.namespaces import SCRATCH, TMPFS, namespaces_argv, runner_argv, runner_env
 from autograder.sandbox.processes import (cpu_seconds, descendants, kill_group, process_table,
                                           unshared_memory_bytes)
@@ -369,10 +369,7 @@ class Sandbox:
     def put_file(self, path: Path, name: str | None = None) -> None:
         """Copy a file into the submission's working directory, as name (a relative path such as
         data/img.png; default: the file's own name)."""
-        name = name or Path(path).name
-        parts = name.split("/")
-        if name.startswith("/") or "\\" in name or any(part in ("", ".", "..") for part in parts):
-            raise ValueError(f"not a safe file name for the submission's folder: {name!r}")
+        name = check_file_name(name or Path(path).name)
         self.ask("put", charged=False, name=name, data=Path(path).read_bytes())
 
     def names(self, names: list[str]) -> list[str]:

@@ -1,10 +1,12 @@
 """Pre-warmed sandboxes: import TensorFlow once per grader, not once per submission.
 
 A zygote is a sandboxed process (the same namespaces and root file system as any sandbox, see
-host.py) that imports the heavy libraries and then only forks: each submission gets a fresh
-child, a copy of the zygote's untouched memory, which drops to the submission's user id and
-limits before it reads its first request. Before each fork the zygote kills whatever the previous
-child left running and empties its /tmp, so one submission cannot see another's state.
+namespaces.py) that imports the heavy libraries and then only forks: each submission gets a fresh
+child, a copy of the zygote's untouched memory, which takes its own IPC namespace, keeps only its
+two pipes (not the zygote's log) and drops to the submission's user id and limits before it reads
+its first request; the host puts it in the submission's memory cgroup. Before each fork the zygote
+kills whatever the previous child left running and empties the folders it could write, so one
+submission cannot see another's state.
 
 The zygote runs no submission code, but as its children share its PID namespace it is used only
 where they can run as another user than the zygote (a grader running as root); elsewhere every

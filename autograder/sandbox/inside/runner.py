@@ -12,7 +12,7 @@ import itertools
 import os
 import sys
 
-from wire import decode, encode, read_message, write_message
+from wire import check_file_name, decode, encode, read_message, write_message
 
 
 def _text(exc: BaseException) -> str:
@@ -42,13 +42,6 @@ def seed_everything(seed) -> int:
     elif "tensorflow" in sys.modules:
         sys.modules["tensorflow"].random.set_seed(seed)
     return seed
-
-
-def _safe_path(name: str) -> str:
-    parts = name.split("/")
-    if name.startswith("/") or any(part in ("", ".", "..") for part in parts):
-        raise ValueError(f"unsafe file name {name!r}")
-    return name
 
 
 class Runner:
@@ -84,7 +77,7 @@ class Runner:
         if op == "exec":
             return self.run_cell(f["code"])
         if op == "put":  # a file shipped with the assignment or submitted with the notebook
-            name = _safe_path(f["name"])
+            name = check_file_name(f["name"])
             if os.path.dirname(name):
                 os.makedirs(os.path.dirname(name), exist_ok=True)
             with open(name, "wb") as out:

@@ -117,6 +117,13 @@ class TooLarge(WireError):
     pass
 
 
+def check_file_name(name: str) -> str:
+    """name, if it is a relative path that stays in the folder it is written to (data/img.png)."""
+    if type(name) is not str or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
+        raise ValueError(f"not a safe file name for the submission's folder: {name!r}")
+    return name
+
+
 def write_message(stream, header: dict, blobs=()) -> None:
     head = json.dumps(header).encode()
     stream.write(struct.pack(">II", len(head), len(blobs)) + head)
