@@ -9,9 +9,10 @@ measures /proc instead (see processes.py).
 import atexit
 import errno
 import os
-import signal
 import time
 from pathlib import Path
+
+from autograder.sandbox.processes import kill_all
 
 MARGIN_MB = 64  # the kernel's limit sits this far above memory_mb: the watchdog stops a cell with a
 # clear message first, the kernel stops whatever grows faster than the watchdog polls
@@ -189,11 +190,7 @@ class MemoryGroup:
         if self.version == 2 and (self.path / "cgroup.kill").exists():
             _write(self.path / "cgroup.kill", "1", required=False)
             return
-        for pid in self.pids():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_all(self.pids())
 
     def remove(self) -> None:
         """Kill what is left in the group and delete it (later, if its processes are still exiting)."""

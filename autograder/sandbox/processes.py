@@ -80,6 +80,15 @@ def cpu_seconds(pids) -> dict[int, float]:
     return found
 
 
+def kill_all(pids) -> None:
+    """SIGKILL each of pids that still exists."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def kill_group(proc) -> None:
     """Kill a started process and its process group (it called setsid), and reap it."""
     if proc is not None and proc.poll() is None:

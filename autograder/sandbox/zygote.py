@@ -27,7 +27,8 @@ from autograder.sandbox.errors import SubmissionCrashed
 from autograder.sandbox.host import Sandbox
 from autograder.sandbox.namespaces import SCRATCH, namespaces_argv, runner_argv, runner_env
 from autograder.sandbox.inside.confine import libc_call
-from autograder.sandbox.processes import descendants, kill_group, namespace_pid, process_table, running
+from autograder.sandbox.processes import (descendants, kill_all, kill_group, namespace_pid, process_table,
+                                          running)
 
 # What every course notebook imports sooner or later; a setup cell's own imports are added.
 PRELOAD = ("numpy", "matplotlib.pyplot", "tensorflow", "keras", "IPython.core.interactiveshell")
@@ -99,11 +100,7 @@ class Zygote:
         return [pid for init in inits for pid in descendants(init, table)]
 
     def kill_children(self) -> None:
-        for pid in self.children():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_all(self.children())
 
     def close(self) -> None:
         kill_group(self.proc)
