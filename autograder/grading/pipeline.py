@@ -8,6 +8,7 @@ the feedback). `grade` runs them for a class and writes grades.csv.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def check_inputs(submissions: Path, assignment: str, solutions: Path = SOLUTIONS
         raise IntakeError(f"{submissions} is empty: no submissions to grade")
     if submissions.is_file() and submissions.suffix.lower() != ".zip":
         raise IntakeError(f"{submissions} is neither a folder nor a .zip export")
+    if submissions.is_file() and not zipfile.is_zipfile(submissions):
+        raise IntakeError(f"{submissions} is not a zip file: download the class's submissions again from the "
+                          "platform, or give a folder of .ipynb files")
 
 
 def _intake(submissions: Path, out: Path) -> tuple[Path, list[Attention]]:
@@ -375,7 +379,9 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
 
 
 def _stop_on_grader_setup(outcome) -> None:
+    """A failure every submission would share (set-up cells, no isolation) stops the run: no scores."""
     from autograder.grading.checker import GraderSetupError
+    from autograder.sandbox.errors import IsolationUnavailable
 
-    if isinstance(outcome.exception, GraderSetupError):
+    if isinstance(outcome.exception, (GraderSetupError, IsolationUnavailable)):
         raise GraderSetupError(f"{outcome.exception} (no scores were recorded)")

@@ -378,7 +378,14 @@ class Sandbox:
             self.budget.begin_cell()
         asked = [n for n in names if isinstance(n, str)]
         found, wanted = self.value("names", names=asked), set(asked)
-        return [n for n in found if type(n) is str and n in wanted] if type(found) is list else []
+        if type(found) is not list:
+            raise MalformedReply("the submission sent a reply the grader cannot read (names: not a list)")
+        unasked = [n for n in found if type(n) is not str or n not in wanted]
+        if unasked:  # a runner patched to supply names of its choosing, e.g. np or range
+            raise SubmissionCrashed("the submission's process answered with names the grader did not ask for "
+                                    f"({', '.join(repr(n)[:40] for n in unasked[:5])}): tampering with the grader's "
+                                    "requests")
+        return found
 
     def get(self, name: str):
         return self.value("get", name=name)
