@@ -174,6 +174,13 @@ def _problems(nb) -> list[str]:
     return (["answer cells raised " + ", ".join(raised)] if raised else []) + stopped
 
 
+def _unsupported(nb) -> list[str]:
+    from autograder.grading.checker import UNSUPPORTED
+
+    return [grade_id(c) for c in nb.cells if c.cell_type == "code" and grade_id(c)
+            and any(o.output_type == "error" and o.ename == UNSUPPORTED for o in c.get("outputs", []))]
+
+
 def _failures(nb) -> dict[str, str]:
     """grade_id -> the first line of why each failed test cell failed."""
     found = {}
@@ -220,6 +227,7 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
         autograded = nbformat.read(a.root / "autograded" / student / a.name / f"{name}.ipynb", as_version=4)
         notes += _problems(autograded)
         result.failures.update(_failures(autograded))
+        result.unsupported += _unsupported(autograded)
     if result.pending:
         notes.append(f"needs hand grading: {', '.join(result.pending)}")
     result.message = "; ".join(n for n in notes if n)
