@@ -199,11 +199,12 @@ def test_report_commands_on_a_graded_class(grade_class, tmp_path, capsys):
 
 # ------------------------------------------------------------------------------------ in a browser
 
-def big_class(out: Path) -> ClassResults:
-    """A class of 60 for the screenshots: seeded, with late, missing and invalid students."""
+def big_class(out: Path, name: str = "convolution", week: int = 0) -> ClassResults:
+    """A class of 60 for the screenshots: seeded, with late, missing and invalid students; the
+    same students in every assignment (week: its due date that many weeks after convolution's)."""
     import random
 
-    rng = random.Random(14)
+    rng = random.Random(f"{name}{week}")
     names = "陳怡君 林志明 黃淑芬 張家豪 李雅婷 王建宏 吳佩珊 劉冠宇 蔡宜蓁 楊承翰".split()
     questions = [Question(f"test_{i}", "convolution", t, p, False, "test", "book/convolution.html")
                  for i, (t, p) in enumerate([("1. 輸出大小 (Output size)", 2), ("2. 二維卷積 (2-D convolution)", 2),
@@ -215,21 +216,21 @@ def big_class(out: Path) -> ClassResults:
                 "AssertionError: max_pool2d(image of shape (6, 13), size=3, stride=1): expected shape (4, 11)"]
     results = []
     for n in range(60):
-        sid, name = f"B1190{n:04d}", names[n % len(names)]
-        if n % 17 == 5:
-            results.append(Result(sid, "", "missing", max_score=10, name=name, message="no submission"))
+        sid, student_name = f"B1190{n:04d}", names[n % len(names)]
+        if n % 17 == 5 + week:
+            results.append(Result(sid, "", "missing", max_score=10, name=student_name, message="no submission"))
             continue
-        ability = rng.random()
+        ability = random.Random(n).random() * 0.7 + rng.random() * 0.3
         cells = {q.grade_id: (q.points if rng.random() < 0.35 + 0.6 * ability - 0.25 * (i == 3) else 0.0)
                  for i, q in enumerate(questions)}
         late = max(0.0, rng.gauss(-2, 1.5))
         results.append(Result(sid, f"{sid}.ipynb", "graded", score=sum(cells.values()), max_score=10, cells=cells,
                               failures={q.grade_id: messages[i] for i, q in enumerate(questions) if not cells[q.grade_id]},
-                              submitted_at=(DUE + timedelta(days=late or -rng.uniform(0, 5))).isoformat(),
-                              name=name, days_late=late, penalty=min(5, math.ceil(late) * 1.0) if late else 0.0))
+                              submitted_at=(DUE + timedelta(weeks=week, days=late or -rng.uniform(0, 5))).isoformat(),
+                              name=student_name, days_late=late, penalty=min(5, math.ceil(late) * 1.0) if late else 0.0))
     results.append(Result("B11900099", "B11900099.ipynb", "invalid", max_score=10, name="周美玲",
                           message="B11900099.ipynb: not a notebook (not JSON)"))
-    return ClassResults("convolution", out, questions, results, DUE)
+    return ClassResults(name, out, questions, results, DUE + timedelta(weeks=week))
 
 
 _PAGE_CHECK = """async () => {
@@ -247,8 +248,9 @@ def test_reports_render_in_chromium_on_a_laptop_and_a_phone(browser, artifacts, 
 
     pages = {"class_report": tmp_path / "report.html", "term_report": tmp_path / "term_report.html"}
     pages["class_report"].write_text(page.class_page(big_class(tmp_path), pass_mark=6), encoding="utf-8")
-    classes = _term() + [big_class(tmp_path)]
-    pages["term_report"].write_text(page.term_page(classes), encoding="utf-8")
+    term = [big_class(tmp_path, name, week) for week, name in enumerate(["convolution", "parameter_counts",
+                                                                          "train_cnn", "resnet"])]
+    pages["term_report"].write_text(page.term_page(term), encoding="utf-8")
     folder = Path(__file__).parent / "similarity" / "convolution"
     layout = write_graded_layout(tmp_path / "similar", "convolution",
                                  {"S1": reference_answers("convolution"),

@@ -130,7 +130,7 @@ def term_boxplot(t: TermStats) -> str | None:
     ax.axhline(stats.BELOW * 100, color="#b42318", linestyle="--", label="一半 (half)")
     ax.set_ylim(-5, 105)
     ax.tick_params(axis="x", labelrotation=30)
-    ax.legend(fontsize=11, loc="lower left")
+    ax.legend(fontsize=11, loc="best")
     label_axes(ax, "各次作業成績 (Scores per assignment)", "作業 (assignment)", "最終分數 % (final score)")
     return data_uri(fig)
 

@@ -186,7 +186,8 @@ class TermStats:
 
     @property
     def falling_behind(self) -> list[StudentTerm]:
-        return [s for s in self.students if s.falling_behind]
+        """Those falling behind, the furthest behind first."""
+        return sorted((s for s in self.students if s.falling_behind), key=lambda s: (-len(s.behind), s.student))
 
 
 def slope(ys: list[float]) -> float | None:
