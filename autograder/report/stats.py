@@ -16,7 +16,6 @@ Over a term a student is falling behind with two or more assignments missing or 
 """
 from __future__ import annotations
 
-import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ class Item:
     difficulty: float | None
     discrimination: float | None  # point-biserial with the rest of the score
     upper_lower: float | None
-    failures: list[tuple[str, int, str]] = field(default_factory=list)  # (kind, students, an example)
+    failures: list[tuple[str, int, str]] = field(default_factory=list)  # (what they saw, students, an example)
 
     @property
     def flags(self) -> list[str]:
@@ -234,6 +233,6 @@ def term_stats(classes: list[ClassResults]) -> TermStats:
 
 def trend_word(trend: float | None) -> str:
     """rising, falling, steady, or "" when there is no trend yet."""
-    if trend is None or math.isnan(trend):
+    if trend is None:
         return ""
     return "rising" if trend > STEADY else "falling" if trend < -STEADY else "steady"
