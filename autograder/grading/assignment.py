@@ -42,8 +42,13 @@ class Question:
     teaches: str = ""  # the book page that teaches it (path in the book, e.g. book/convolution.html)
 
     @property
+    def label(self) -> str:
+        """e.g. "2. 二維卷積 (2-D convolution): conv2d same" for the cell test_conv2d_same."""
+        return f"{self.title}: {self.grade_id.removeprefix('test_').replace('_', ' ')}"
+
+    @property
     def column(self) -> str:
-        return f"{self.title} [{self.grade_id}] (/{self.points:g})"
+        return f"{self.label} (/{self.points:g})"
 
 
 @dataclass

@@ -23,6 +23,7 @@ from nbformat.v4 import new_output
 
 from autograder.grading.normalize import grade_id, nbgrader_meta
 from autograder.limits import DEFAULT, Limits
+from autograder.sandbox.budget import Budget
 from autograder.sandbox.host import RemoteError, SubmissionCrashed
 from autograder.sandbox.zygote import new_sandbox
 
@@ -40,9 +41,15 @@ class GraderSetupError(RuntimeError):
     """A locked set-up cell (instructor code) failed: the grader's problem, never the student's."""
 
 
+HANDIN_TAG = "handin-check"  # the pre-upload check (dlcourse/handin.py): for the student, not run when grading
+
+
 def cell_kind(cell) -> str:
-    """'test', 'answer', 'setup' (locked, not graded) or 'extra' (a cell the student added)."""
+    """'test', 'answer', 'setup' (locked, not graded), 'extra' (a cell the student added) or
+    'handin' (the locked pre-upload check, skipped)."""
     meta = nbgrader_meta(cell)
+    if meta.get("locked") and HANDIN_TAG in cell.get("metadata", {}).get("tags", []):
+        return "handin"
     if meta.get("grade") and not meta.get("solution"):
         return "test"
     if meta.get("solution"):
@@ -237,11 +244,7 @@ def run_test(source: str, ns: dict, owned: set, sandbox, *, seed: int | None = N
     try:
         code = compile(_python(source), f"<test {label}>", "exec")
         wanted = referenced_names(code) - owned - set(dir(builtins)) - _IPYTHON_NAMES
-        found = sandbox.names(sorted(wanted))
-        unasked = [n for n in found if n not in wanted]
-        if unasked:
-            raise SubmissionCrashed("the submission's process answered with names the grader did not ask for "
-                                    f"({', '.join(map(repr, unasked[:5]))}): tampering with the grader's requests")
+        found = sandbox.names(sorted(wanted))  # only names asked for: anything else is refused there
         standins.update({name: sandbox.get(name) for name in found})
         ns.update(standins)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), seeded(cell_seed(seed, label)):
@@ -280,23 +283,26 @@ def _setup_in_grader(cell, ns: dict) -> None:
                                f"{type(err).__name__}: {err}") from None
 
 
-def _start(preload, limits: Limits, files):
-    box = new_sandbox(preload, timeout=limits.timeout, memory_mb=limits.memory_mb)
-    for path in files:
-        box.put_file(path)
+def _start(preload, limits: Limits, files: dict, budget: Budget | None = None, seed: int | None = None):
+    box = new_sandbox(preload, limits=limits, budget=budget, seed=seed)
+    for name, path in files.items():
+        box.put_file(path, name)
     return box
 
 
-def check_setup(nb, *, limits: Limits = DEFAULT, files=()) -> None:
+def check_setup(nb, *, limits: Limits = DEFAULT, files: dict = {}) -> str:
     """Run the release notebook's set-up cells alone, in the grader and in a fresh sandbox: GraderSetupError
-    if any fails. Set-up cells that fail there fail for every student: grade nobody."""
+    if any fails. Set-up cells that fail there fail for every student: grade nobody.
+    Returns the sandbox's isolation, in words."""
     ns = {"__name__": "__grader__", "get_ipython": _NoMagics}
     answers = answer_names(nb)
-    box = _start(setup_imports(nb), limits, files)
+    budget = Budget(limits)
+    box = _start(setup_imports(nb), limits, files, budget)
     try:
         for cell in (c for c in nb.cells if c.cell_type == "code" and cell_kind(c) == "setup"):
             if _uses_submission(cell, answers):
                 continue
+            budget.begin_cell(grade_id(cell) or "set-up")
             _setup_in_grader(cell, ns)
             try:
                 result = box.run_cell(cell.source)
@@ -308,16 +314,17 @@ def check_setup(nb, *, limits: Limits = DEFAULT, files=()) -> None:
                     f"{result['error'].get('ename')}: {str(result['error'].get('evalue'))[:300]}. Every submission "
                     "would fail it: check that the sandbox's Python has what the cell imports (the course "
                     "installed with `make`), then grade again")
+        return box.isolation
     finally:
         box.close()
 
 
-def grade_notebook(nb, *, release=None, limits: Limits = DEFAULT, files: list = (), seed: int | None = None,
+def grade_notebook(nb, *, release=None, limits: Limits = DEFAULT, files: dict = {}, seed: int | None = None,
                    workdir=None):
     """Run every code cell of an nbgrader notebook as described above; set each cell's outputs.
 
-    files (e.g. a trained model submitted with the notebook) are copied into the submission's
-    working directory first; workdir is where test cells run (the files shipped with the assignment).
+    files (name in the sandbox -> path: the files shipped with the assignment, a trained model
+    submitted with the notebook) are copied into the submission's working directory first; workdir is where test cells run (the files shipped with the assignment).
     release: the release notebook, whose answer stubs tell which set-up cells call student code
     (never the submission's own cells, which could claim any name); default nb itself.
 
@@ -330,22 +337,28 @@ def grade_notebook(nb, *, release=None, limits: Limits = DEFAULT, files: list = 
     answers = answer_names(release if release is not None else nb)
     done = []  # submission cells run so far, replayed after a restart
     preload = setup_imports(nb)
-    sandbox = _start(preload, limits, files)
+    budget = Budget(limits)  # the submission's time and requests, over every sandbox it gets
+    sandbox = _start(preload, limits, files, budget, seed)
     restarts = 0
     where = contextlib.chdir(workdir) if workdir else contextlib.nullcontext()
     try:
         for cell in (c for c in nb.cells if c.cell_type == "code"):
             kind = cell_kind(cell)
+            if kind == "handin":
+                continue
+            label = grade_id(cell) or "an added cell"
             if not sandbox.alive and restarts < MAX_RESTARTS:
                 restarts += 1
                 sandbox.close()
-                sandbox = _start(preload, limits, files)
+                sandbox = _start(preload, limits, files, budget, seed)
                 for earlier in done:
+                    budget.begin_cell(f"replay of {grade_id(earlier) or 'a cell'}")
                     with contextlib.suppress(SubmissionCrashed, RemoteError):
                         sandbox.run_cell(earlier.source)
+            budget.begin_cell(label)
             if kind == "test":
                 with where:
-                    cell.outputs = run_test(cell.source, ns, owned, sandbox, seed=seed, label=grade_id(cell) or "")
+                    cell.outputs = run_test(cell.source, ns, owned, sandbox, seed=seed, label=label)
                 cell.source = HIDDEN.sub(HIDDEN_NOTE, cell.source)
                 continue
             if kind == "setup" and not _uses_submission(cell, answers):

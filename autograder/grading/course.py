@@ -38,6 +38,14 @@ def nbgrader_config(course_root: Path, *, db_url: str | None = None) -> Config:
     ]
     c.Exchange.root = str(course_root / "exchange")  # never the system-wide /srv/nbgrader
     c.AssignLatePenalties.plugin_class = "autograder.grading.late.PercentPerDay"  # dlcourse/schedule.yml's policy
+    # Feedback pages in the course's template (autograder/grading/feedback.py).
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    from autograder.grading.feedback import TEMPLATES, DecorateFeedback
+
+    c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, DecorateFeedback]
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
     return c
 
 

@@ -8,6 +8,7 @@ the feedback). `grade` runs them for a class and writes grades.csv.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def check_inputs(submissions: Path, assignment: str, solutions: Path = SOLUTIONS
         raise IntakeError(f"{submissions} is empty: no submissions to grade")
     if submissions.is_file() and submissions.suffix.lower() != ".zip":
         raise IntakeError(f"{submissions} is neither a folder nor a .zip export")
+    if submissions.is_file() and not zipfile.is_zipfile(submissions):
+        raise IntakeError(f"{submissions} is not a zip file: download the class's submissions again from the "
+                          "platform, or give a folder of .ipynb files")
 
 
 def _intake(submissions: Path, out: Path) -> tuple[Path, list[Attention]]:
@@ -229,6 +233,18 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
     return result
 
 
+def _feedback_pages(a: Assignment) -> None:
+    """What each feedback page names its checks and where they link (grading/feedback.py)."""
+    from autograder.grading.feedback import DecorateFeedback
+    from autograder.site.colab import book_url
+    from dlcourse.schedule import assignments
+
+    title = next((s.title for s in assignments() if s.id == a.name), a.name)
+    DecorateFeedback.pages[a.name] = {
+        "title": f"作業回饋 (Feedback)：{title}", "titles": {q.grade_id: q.label for q in a.questions},
+        "links": {q.grade_id: book_url(q.teaches) for q in a.questions if q.teaches}}
+
+
 def _feedback(a: Assignment, student: str, out: Path) -> None:
     if not a.api.generate_feedback(a.name, student)["success"]:
         return
@@ -329,6 +345,7 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
     from autograder.grading.engine import Engine
     from autograder.grading.worker import grade_student, prepare as prepare_worker
 
+    _feedback_pages(a)
     log(f"starting the graders ({'the cluster at ' + scheduler if scheduler else 'a local cluster'})")
     with Engine(workers, scheduler, log=out / "workers.log") as engine:
         package = engine.share(a.package(limits))
@@ -362,7 +379,9 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
 
 
 def _stop_on_grader_setup(outcome) -> None:
+    """A failure every submission would share (set-up cells, no isolation) stops the run: no scores."""
     from autograder.grading.checker import GraderSetupError
+    from autograder.sandbox.errors import IsolationUnavailable
 
-    if isinstance(outcome.exception, GraderSetupError):
+    if isinstance(outcome.exception, (GraderSetupError, IsolationUnavailable)):
         raise GraderSetupError(f"{outcome.exception} (no scores were recorded)")
