@@ -96,6 +96,9 @@ def test_cells_are_flagged_by_the_thresholds_the_page_states():
     assert q3.flags == ["too_easy", "not_discriminating"]
     hard = stats.Item(Q1, 10, 0.4, 0.2, 0.2, 0.15, 0.1)
     assert hard.flags == ["too_hard", "not_discriminating"]
+    # flagged as shown: r = 0.197 reads 0.20 on the page, which is not below 0.2
+    assert stats.Item(Q1, 10, 1.0, 0.5, 0.5, 0.197, 0.3).flags == []
+    assert stats.Item(Q1, 10, 1.0, 0.5, 0.5, 0.194, 0.3).flags == ["not_discriminating"]
     html = page.class_page(small_class())
     assert f"p &gt; {stats.TOO_EASY:g}" in html and f"p &lt; {stats.TOO_HARD:g}" in html
     assert f"r &lt; {stats.LOW_DISCRIMINATION:g}" in html
@@ -206,10 +209,10 @@ def big_class(out: Path, name: str = "convolution", week: int = 0) -> ClassResul
 
     rng = random.Random(f"{name}{week}")
     names = "陳怡君 林志明 黃淑芬 張家豪 李雅婷 王建宏 吳佩珊 劉冠宇 蔡宜蓁 楊承翰".split()
-    questions = [Question(f"test_{i}", "convolution", t, p, False, "test", "book/convolution.html")
-                 for i, (t, p) in enumerate([("1. 輸出大小 (Output size)", 2), ("2. 二維卷積 (2-D convolution)", 2),
-                                             ("2. 二維卷積 (2-D convolution)", 3), ("2. 二維卷積 (2-D convolution)", 1),
-                                             ("3. 最大池化 (Max pooling)", 2)])]
+    questions = [Question(gid, "convolution", t, p, False, "test", "book/convolution.html") for gid, t, p in [
+        ("test_output_size", "1. 輸出大小 (Output size)", 2), ("test_conv2d_examples", "2. 二維卷積 (2-D convolution)", 2),
+        ("test_conv2d_stride_padding", "2. 二維卷積 (2-D convolution)", 3),
+        ("test_conv2d_same", "2. 二維卷積 (2-D convolution)", 1), ("test_max_pool2d", "3. 最大池化 (Max pooling)", 2)]]
     messages = ["AssertionError: output_size(n=12, k=3, stride=2, padding=1): expected 6", FLIPPED,
                 "AssertionError: conv2d(image of shape (7, 10), kernel of shape (4, 4), stride=2, padding='same'): "
                 "expected shape (4, 5), got (3, 5)", "AssertionError: padding=\"same\": a corner sees 4 pixels",

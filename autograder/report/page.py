@@ -34,6 +34,7 @@ def render(template: str, **context) -> str:
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = lambda v, digits=2: "—" if v is None else f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    env.filters["fixed"] = lambda v: "—" if v is None else f"{v:.2f}"  # the item statistics, as flagged
     env.filters["pct"] = lambda v: "—" if v is None else f"{100 * v:.0f}%"
     generated = f"產生於 (generated) {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
     return env.get_template(template).render(generated=generated, **context)

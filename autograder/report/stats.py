@@ -55,12 +55,15 @@ class Item:
         """too_easy, too_hard, not_discriminating: what the thresholds above say about the cell."""
         if not self.n:
             return []
+        # on the values as the page shows them (two decimals): an r shown as 0.20 is not "below 0.2"
+        p = None if self.difficulty is None else round(self.difficulty, 2)
+        r = None if self.discrimination is None else round(self.discrimination, 2)
         found = []
-        if self.difficulty is not None and self.difficulty > TOO_EASY:
+        if p is not None and p > TOO_EASY:
             found.append("too_easy")
-        if self.difficulty is not None and self.difficulty < TOO_HARD:
+        if p is not None and p < TOO_HARD:
             found.append("too_hard")
-        if self.discrimination is None or self.discrimination < LOW_DISCRIMINATION:
+        if r is None or r < LOW_DISCRIMINATION:
             found.append("not_discriminating")
         return found
 
