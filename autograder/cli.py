@@ -112,6 +112,7 @@ def _similarity(args):
 
 def parser() -> argparse.ArgumentParser:
     from autograder.limits import DEFAULT
+    from autograder.report import SIMILARITY_THRESHOLD
     from autograder.grading.intake import DEFAULT_ID_PATTERN
 
     p = argparse.ArgumentParser(prog="course", description=__doc__)
@@ -174,8 +175,9 @@ def parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("similarity", help="compare the students' answer cells pairwise (evidence, never a penalty)")
     m.add_argument("folder", type=Path, help="a grading folder, e.g. grading/convolution")
-    m.add_argument("--threshold", type=float, default=0.5,
-                   help="list pairs where one has this share of their code in common (default: 0.5)")
+    m.add_argument("--threshold", type=float, default=SIMILARITY_THRESHOLD,
+                   help="list pairs where one has this share of their code in common "
+                   f"(default: {SIMILARITY_THRESHOLD})")
     m.add_argument("--output", type=Path, help="the HTML file (default: FOLDER/similarity.html)")
     m.set_defaults(run=_similarity)
 

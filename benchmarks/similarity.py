@@ -3,8 +3,9 @@
 Each submission is one of the four independent correct solutions (the reference and
 tests/similarity/convolution/) with its variables renamed, comments changed and a line of the
 student's own before each statement, at random, so that the students differ as a class's do; the
-last one is a planted copy of the first, renamed again. Prints how long the check takes (reading the notebooks, fingerprints, every pair,
-the HTML report) and the pairs it lists: the planted one should be the only one.
+last one is a planted copy of the first, renamed again. Prints how long the check takes (reading
+the notebooks, fingerprints, every pair, the HTML report) and the pairs it lists: the planted one
+should be the only one.
 
     .venv/bin/python benchmarks/similarity.py [--students 100]
 """

@@ -228,9 +228,10 @@ def big_class(out: Path, name: str = "convolution", week: int = 0) -> ClassResul
                  for i, q in enumerate(questions)}
         late = max(0.0, rng.gauss(-2, 1.5))
         results.append(Result(sid, f"{sid}.ipynb", "graded", score=sum(cells.values()), max_score=10, cells=cells,
-                              failures={q.grade_id: messages[i] for i, q in enumerate(questions) if not cells[q.grade_id]},
+                              failures={q.grade_id: messages[i] for i, q in enumerate(questions)
+                                        if not cells[q.grade_id]},
                               submitted_at=(DUE + timedelta(weeks=week, days=late or -rng.uniform(0, 5))).isoformat(),
-                              name=student_name, days_late=late, penalty=min(5, math.ceil(late) * 1.0) if late else 0.0))
+                              name=student_name, days_late=late, penalty=float(min(5, math.ceil(late)))))
     results.append(Result("B11900099", "B11900099.ipynb", "invalid", max_score=10, name="周美玲",
                           message="B11900099.ipynb: not a notebook (not JSON)"))
     return ClassResults(name, out, questions, results, DUE + timedelta(weeks=week))

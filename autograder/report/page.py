@@ -116,7 +116,7 @@ def item_map(s: ClassStats) -> str | None:
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     label_axes(ax, "題目分析 (Item analysis)", "難度指數 p (difficulty: share of points earned)",
-           "鑑別度 r (discrimination)")
+               "鑑別度 r (discrimination)")
     return data_uri(fig)
 
 

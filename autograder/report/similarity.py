@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.grading.classbook import load_class
+from autograder.report import SIMILARITY_THRESHOLD as THRESHOLD
 
 NOISE = 35  # the shortest match that counts, in characters of tokenized code
-THRESHOLD = 0.5  # list a pair when one of them has at least this share of their code in common
 
 
 @dataclass
@@ -59,7 +59,8 @@ class Pair:
     def line(self) -> str:
         """The pair in one line, for the terminal."""
         a, b = (f"{sid} {name}".strip() for sid, name in zip((self.a, self.b), self.names))
-        return f"{a} <-> {b}: {self.share_a:.0%} / {self.share_b:.0%} in common ({', '.join(m.slot for m in self.matches)})"
+        slots = ", ".join(m.slot for m in self.matches)
+        return f"{a} <-> {b}: {self.share_a:.0%} / {self.share_b:.0%} in common ({slots})"
 
 
 def fingerprints(code: dict[str, dict[str, str]], given: str, noise: int = NOISE) -> dict[str, dict]:
