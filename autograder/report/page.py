@@ -67,13 +67,15 @@ def score_histogram(s: ClassStats) -> str:
     """The graded students' final scores, one bar per point, with the maximum and the pass mark."""
     fig, ax = new_figure()
     top = s.max_score or 1
-    width = 1 if top <= 20 else top / 20
-    edges = [i * width for i in range(int(round(top / width)) + 2)]
+    if top <= 20:  # one bar per point, centred on it (a late 2.7 counts with the 3s)
+        edges = [i - 0.5 for i in range(int(top) + 2)]
+    else:  # twenty bars, the last one closed so that full marks fall in it
+        edges = [top * i / 20 for i in range(21)]
     ax.hist(s.finals, bins=edges, color="#4c78a8", edgecolor="white")
     ax.axvline(top, color="#333", linestyle="--", label=f"滿分 (maximum) {top:g}")
     if s.pass_mark is not None:
         ax.axvline(s.pass_mark, color="#b42318", label=f"及格 (pass mark) {s.pass_mark:g}")
-    ax.legend(fontsize=11, loc="upper left")
+    fig.legend(fontsize=11, loc="outside lower center", ncols=2, frameon=False)  # below: never over the data
     ax.yaxis.get_major_locator().set_params(integer=True)
     label_axes(ax, "分數分布 (Score distribution)", "最終分數 (final score, after late penalty)", "學生數 (students)")
     return data_uri(fig)
@@ -94,7 +96,7 @@ def submissions_over_time(s: ClassStats) -> str | None:
     locator = dates.AutoDateLocator(tz=zone)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator, tz=zone))
-    ax.legend(fontsize=11, loc="upper left")
+    fig.legend(fontsize=11, loc="outside lower center", ncols=2, frameon=False)  # below: never over the data
     label_axes(ax, "繳交時間 (Submissions over time)", f"時間 (time, {zone})", "累計份數 (submissions so far)")
     return data_uri(fig)
 
@@ -131,7 +133,7 @@ def term_boxplot(t: TermStats) -> str | None:
     ax.axhline(stats.BELOW * 100, color="#b42318", linestyle="--", label="一半 (half)")
     ax.set_ylim(-5, 105)
     ax.tick_params(axis="x", labelrotation=30)
-    ax.legend(fontsize=11, loc="best")
+    fig.legend(fontsize=11, loc="outside lower center", ncols=2, frameon=False)  # below: never over the data
     label_axes(ax, "各次作業成績 (Scores per assignment)", "作業 (assignment)", "最終分數 % (final score)")
     return data_uri(fig)
 

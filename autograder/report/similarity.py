@@ -127,7 +127,7 @@ def score_distribution(scores: list[float], threshold: float) -> str | None:
     ax.bar_label(bars, labels=[f"{b.get_height():.0f}" if b.get_height() else "" for b in bars], fontsize=10)
     ax.axvline(100 * threshold, color="#b42318", label=f"門檻 (threshold) {100 * threshold:.0f}%")
     ax.margins(y=0.15)  # room for the counts: one pair among thousands still shows its "1"
-    ax.legend(fontsize=11, loc="upper right")
+    fig.legend(fontsize=11, loc="outside lower center", frameon=False)
     label_axes(ax, "相似度分布 (Similarity of all pairs)", "相似度 % (similarity)", "配對數 (pairs)")
     return data_uri(fig)
 
