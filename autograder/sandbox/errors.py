@@ -20,6 +20,18 @@ class MalformedReply(SubmissionCrashed):
     """The submission's process sent a reply the grader cannot read (only a tampered runner does)."""
 
 
+class GraderCannotRun(Exception):
+    """A test asks for something that cannot cross into the sandbox: said, never a silent zero."""
+
+
+class CannotSend(GraderCannotRun, TypeError):
+    """A test passed a value that is not plain data (a function, an object) to the submission's code."""
+
+
+class CannotInspect(GraderCannotRun, AttributeError):
+    """A test read a special attribute (__name__, __code__, ...) of an object of the submission's."""
+
+
 class IsolationUnavailable(RuntimeError):
     """No sandbox with the isolation the instructor asked for can start on this machine."""
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from autograder.limits import DEFAULT, Limits
 from autograder.sandbox.budget import Budget
 from autograder.sandbox.cgroup import MemoryGroup
-from autograder.sandbox.errors import (IsolationUnavailable, LimitExceeded, MalformedReply, RemoteError,
+from autograder.sandbox.errors import (CannotSend, IsolationUnavailable, LimitExceeded, MalformedReply, RemoteError,
                                        SubmissionCrashed, remote_error)
 from autograder.sandbox.inside.confine import apply_limits
 from autograder.sandbox.inside.wire import (JSON_COST, TooLarge, WireError, check_file_name, decode, encode,
@@ -352,7 +352,8 @@ class Sandbox:
     def _handle_id(obj):
         if isinstance(obj, RemoteObject):
             return obj._key
-        raise TypeError(f"cannot send {type(obj).__name__} to the submission")
+        raise CannotSend(f"it passes a {type(obj).__name__} to the submission's code, and only plain data "
+                         "(numbers, strings, containers, arrays) crosses into the sandbox")
 
     # -- what the checker calls ------------------------------------------------------------------
     def run_cell(self, code: str, timeout: float | None = None) -> dict:
@@ -393,6 +394,10 @@ class Sandbox:
     def delete(self, name: str) -> bool:
         """Remove name from the submission's namespace (a test cell's `del`); whether it was there."""
         return self.value("delete", name=name) is True
+
+    def bind(self, name: str, value) -> None:
+        """Give name (back) to one of the submission's own objects, e.g. `helper = old_helper` after `del helper`."""
+        self.value("bind", name=name, value=value)
 
     def items(self, key: int) -> list:
         """Every item of the submission's object key, in one request (RemoteObject.__iter__)."""

@@ -1,6 +1,8 @@
 """Stand-ins, in the grader, for objects that live in the submission's process."""
 import numpy as np
 
+from autograder.sandbox.errors import CannotInspect
+
 
 class RemoteObject:
     """Calling it or reading its attributes asks the submission; what comes back is plain data or
@@ -18,7 +20,7 @@ class RemoteObject:
 
     def __getattr__(self, attr):
         if attr.startswith("__"):
-            raise AttributeError(attr)
+            raise CannotInspect(f"it reads {attr} of an object of the submission's, which stays in the sandbox")
         return self._sandbox.value("getattr", handle=self._key, attr=attr)
 
     def __getitem__(self, key):

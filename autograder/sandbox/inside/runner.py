@@ -87,6 +87,9 @@ class Runner:
             found = f["name"] in self.ns
             self.ns.pop(f["name"], None)
             return found
+        if op == "bind":  # a test cell restoring a name it deleted: the object is the submission's own
+            self.ns[f["name"]] = f["value"]
+            return True
         if op == "names":
             return [name for name in f["names"] if name in self.ns]
         if op == "get":
