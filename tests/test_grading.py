@@ -255,3 +255,17 @@ def test_late_work_costs_the_schedules_penalty_unless_extended(tmp_path):
     extended = {r.student: r for r in grade(archive, assignment="convolution", out=tmp_path / "out", workers=1,
                                             extensions=tmp_path / "ext.csv", log=lambda *_: None)}
     assert extended["B10900001"].penalty == 0 and extended["B10900001"].final == 10
+
+
+def test_a_roster_names_students_lists_who_did_not_submit_and_flags_who_is_not_on_it(tmp_path):
+    from autograder.grading.pipeline import grade
+    from autograder.grading.samples import reference_answers
+
+    when = (2026, 11, 7, 12, 0, 0)
+    archive = _zip_class(tmp_path / "c.zip", {"B10900001": (reference_answers("convolution"), when),
+                                               "B10900009": ({}, when)})
+    (tmp_path / "roster.csv").write_text("學號,姓名\nB10900001,王小明\nB10900002,陳大文\n", encoding="utf-8")
+    results = {r.student: r for r in grade(archive, assignment="convolution", out=tmp_path / "out", workers=1,
+                                           roster=tmp_path / "roster.csv", log=lambda *_: None)}
+    assert results["B10900001"].name == "王小明" and results["B10900002"].status == "missing"
+    assert "B10900009 is not on the roster" in results["B10900009"].message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import multiprocessing.util
 import os
 from concurrent.futures import CancelledError
 import tempfile
@@ -51,11 +52,15 @@ def _close(*things) -> None:
                 pass
 
 
-@atexit.register
 def _close_local_clusters() -> None:
     for cluster, client in list(_LOCAL.values()):
         _close(client, cluster)
     _LOCAL.clear()
+
+
+# At exit, also in a multiprocessing child, which skips atexit but would wait for these workers forever.
+atexit.register(_close_local_clusters)
+multiprocessing.util.Finalize(None, _close_local_clusters, exitpriority=100)
 
 
 @dataclass
