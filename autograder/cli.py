@@ -21,14 +21,34 @@ def _release(args):
         print(f"released {path}")
 
 
+def _progress(total):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="submission", file=sys.stderr, dynamic_ncols=True, disable=None)
+
+
 def _grade(args):
-    from autograder.grading.pipeline import grade
+    print(f"course grade: {args.assignment}, submissions from {args.submissions}", flush=True)
+    from autograder.grading.pipeline import Interrupted, grade
 
     out = args.out or Path("grading") / args.assignment
-    results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern,
-                    workers=args.workers, timeout=args.timeout, memory_mb=args.memory_mb,
-                    db_url=args.db_url)
+    try:
+        results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern,
+                        workers=args.workers, scheduler=args.scheduler, timeout=args.timeout,
+                        memory_mb=args.memory_mb, db_url=args.db_url, students=args.student or None,
+                        roster=args.roster, extensions=args.extensions,
+                        log=lambda line: print(line, flush=True), progress=_progress)
+    except Interrupted as stop:
+        print(f"stopped: {len(stop.remaining)} submissions not graded (run the same command to resume); "
+              f"grades so far: {out / 'grades.csv'}", file=sys.stderr)
+        return 130
     print(f"grades: {out / 'grades.csv'}; feedback: {out / 'feedback'}")
+    if args.export:
+        from autograder.grading.results import write_export
+
+        path = out / f"grades_{args.export}.csv"
+        write_export(results, path, args.export, args.assignment)
+        print(f"{args.export} import file: {path}")
     return 0 if results else 1
 
 
@@ -86,7 +106,14 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--out", type=Path, help="output folder (default: grading/ASSIGNMENT)")
     g.add_argument("--id-pattern", default=DEFAULT_ID_PATTERN,
                    help=f"regular expression for the student id in a file name (default: {DEFAULT_ID_PATTERN})")
-    g.add_argument("--workers", type=int, help="submissions graded at once (default: one per core)")
+    g.add_argument("--workers", type=int, help="submissions graded at once on a local cluster (default: one per core)")
+    g.add_argument("--scheduler", help="grade on a Dask cluster instead, e.g. tcp://HOST:8786 (see the README)")
+    g.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeat for several)")
+    g.add_argument("--roster", type=Path, help="class list CSV (student id, name; a platform's participant export "
+                   "works as it is): adds names, lists who did not submit")
+    g.add_argument("--extensions", type=Path, help="CSV with student_id,days: extra days past the due date")
+    g.add_argument("--export", choices=["moodle", "canvas"], help="also write the final scores for the platform "
+                   "(moodle: Moodle's grade import; canvas: NTU COOL and other Canvas gradebooks)")
     g.add_argument("--timeout", type=float, default=DEFAULT.timeout,
                    help=f"seconds a cell of a submission may run (default: {DEFAULT.timeout:g})")
     g.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb,

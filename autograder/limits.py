@@ -46,3 +46,8 @@ DEFAULT = Limits()
 def default_workers() -> int:
     """Submissions graded at once on this machine: one per core."""
     return os.cpu_count() or 1
+
+# Intake: what one exported file, and a whole platform export, may be.
+MAX_FILE_MB = 64  # a notebook or an attachment
+MAX_EXPORT_MB = 4096  # everything a zip unpacks to
+MAX_ZIP_ENTRIES = 100_000

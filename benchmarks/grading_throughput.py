@@ -1,17 +1,23 @@
-"""Benchmark: grade a generated class of N submissions at 1 and 2 workers.
+"""Benchmark: grade a generated class with `course grade`, as an instructor runs it.
 
 The class mixes correct, wrong, tampering and broken submissions (from tests/). Prints the
 sandbox start-up (fresh process + TensorFlow import vs a copy forked from a pre-warmed zygote),
-the student's own compute (the reference answers run in a warm sandbox), and for each worker
-count: wall time per submission, the steady-state time per submission once the workers have
-started, the grading overhead beyond the student's compute, throughput and speed-up.
+the student's own compute (the reference answers in a warm sandbox), then for the local cluster
+at 1 and 2 workers and (with --cluster) for a `dask scheduler` with two `dask worker` processes,
+cold and warm: wall time, submissions per minute, the time from the command to its first graded
+submission, and the steady-state time per submission once the workers are up.
 
-    .venv/bin/python benchmarks/grading_throughput.py --students 24 [--assignment parameter_counts]
+    .venv/bin/python benchmarks/grading_throughput.py --students 16 [--assignment parameter_counts] [--cluster]
 """
+from __future__ import annotations
+
 import argparse
 import itertools
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +27,9 @@ import nbformat
 from autograder import REPO
 from autograder.grading.samples import make_submission, parse_answers, reference_answers
 
+BIN = Path(sys.executable).parent
+
+
 def make_class(folder: Path, n: int, A: str) -> dict[str, int]:
     """n submissions cycling through kinds; returns how many of each kind."""
     ref = reference_answers(A)
@@ -29,7 +38,7 @@ def make_class(folder: Path, n: int, A: str) -> dict[str, int]:
               if p.stem not in ("infinite_loop", "sleep_forever", "memory_blowup", "fork_bomb")]
     # The tampering submissions in tests/tampering/ are written for the convolution assignment.
     kinds = itertools.cycle(["correct", "correct", "wrong", "tampering" if A == "convolution" else "wrong", "broken"])
-    counts = {}
+    counts: dict[str, int] = {}
     for i in range(n):
         kind = next(kinds)
         counts[kind] = counts.get(kind, 0) + 1
@@ -43,17 +52,30 @@ def make_class(folder: Path, n: int, A: str) -> dict[str, int]:
     return counts
 
 
-def run(folder: Path, workers: int, A: str) -> tuple[float, list[float]]:
-    """(total seconds, the moments each submission finished) for grading the class."""
-    from autograder.grading.pipeline import grade
-
-    out = Path(tempfile.mkdtemp(prefix=f"bench{workers}-"))
-    finished = []
+def course_grade(folder: Path, A: str, *extra: str) -> dict:
+    """Run `course grade` once; the time to its first graded line, to its last, and in all."""
+    out = Path(tempfile.mkdtemp(prefix="bench-out-"))
     start = time.perf_counter()
-    grade(folder, assignment=A, out=out, workers=workers, log=lambda *_: finished.append(time.perf_counter()))
-    elapsed = time.perf_counter() - start
+    proc = subprocess.Popen([BIN / "course", "grade", str(folder), "--assignment", A, "--out", str(out), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    graded = []
+    for line in proc.stdout:
+        if line.startswith("["):
+            graded.append(time.perf_counter() - start)
+    proc.wait()
+    total = time.perf_counter() - start
     shutil.rmtree(out, ignore_errors=True)
-    return elapsed, [t - start for t in finished[:-1]]  # the last log line is the summary
+    if proc.returncode != 0:
+        raise SystemExit(f"course grade failed ({proc.returncode})")
+    return {"total": total, "first": graded[0] if graded else float("nan"), "graded": graded}
+
+
+def report(label: str, n: int, run: dict, workers: int) -> None:
+    done = run["graded"]
+    steady = (done[-1] - done[workers - 1]) / max(1, len(done) - workers) if len(done) > workers else float("nan")
+    print(f"{label}: {run['total']:.1f} s for {n} ({n / run['total'] * 60:.1f}/min); first graded after "
+          f"{run['first']:.1f} s; steady state {steady:.2f} s per submission ({60 / steady:.1f}/min)")
 
 
 def sandbox_start_seconds(repeat: int = 3) -> tuple[float, float]:
@@ -91,10 +113,34 @@ def student_compute_seconds(A: str) -> float:
     return elapsed
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_cluster(workers: int = 2) -> tuple[str, list]:
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
+           "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    procs = [subprocess.Popen([BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+                               "--no-dashboard"], **quiet)]
+    time.sleep(2)
+    procs += [subprocess.Popen([BIN / "dask", "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
+              for _ in range(workers)]
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(workers, timeout=120)
+    return address, procs
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=24)
+    parser.add_argument("--students", type=int, default=16)
     parser.add_argument("--assignment", default="convolution")
+    parser.add_argument("--cluster", action="store_true", help="also grade on a dask scheduler + 2 workers")
     args = parser.parse_args()
     A, n = args.assignment, args.students
     folder = Path(tempfile.mkdtemp(prefix="class-"))
@@ -103,17 +149,18 @@ def main():
     fresh, forked = sandbox_start_seconds()
     print(f"sandbox start + import tensorflow: fresh process {fresh:.2f} s, forked from the zygote {forked:.3f} s")
     compute = student_compute_seconds(A)
-    print(f"student's own compute (reference answers, warm sandbox): {compute:.2f} s")
-    base = None
+    print(f"student's own compute (reference answers, warm sandbox): {compute:.2f} s per submission")
     for workers in (1, 2):
-        elapsed, done = run(folder, workers, A)
-        base = base or elapsed
-        # Steady state: from the first finished submission on each worker to the last one.
-        steady = (done[-1] - done[workers - 1]) / max(1, len(done) - workers) * workers if len(done) > workers else elapsed
-        print(f"workers={workers}: {elapsed:.1f} s total ({elapsed / n:.2f} s per submission, "
-              f"{n / elapsed * 60:.1f}/min, speed-up {base / elapsed:.2f}x); steady state "
-              f"{steady / workers:.2f} s per submission, {steady:.2f} s per submission per worker, "
-              f"overhead beyond the student's compute {steady - compute:.2f} s")
+        report(f"local cluster, {workers} worker{'s' * (workers > 1)}", n,
+               course_grade(folder, A, "--workers", str(workers)), workers)
+    if args.cluster:
+        address, procs = start_cluster(2)
+        try:
+            report("dask cluster (2 workers), cold", n, course_grade(folder, A, "--scheduler", address), 2)
+            report("dask cluster (2 workers), warm", n, course_grade(folder, A, "--scheduler", address), 2)
+        finally:
+            for proc in procs[::-1]:
+                proc.terminate()
     shutil.rmtree(folder, ignore_errors=True)
 
 

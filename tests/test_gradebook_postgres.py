@@ -4,6 +4,7 @@ Starts a throwaway PostgreSQL server (Debian's postgresql package, run as the po
 on a Unix socket; skipped where the server binaries are missing.
 """
 import glob
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -69,7 +70,8 @@ def test_two_graders_share_one_postgres_gradebook_without_loss(postgres, tmp_pat
             answers = ref if i % 2 == 0 else {**ref, **wrong}
             nbformat.write(make_submission("convolution", answers), folder / f"B1{b}{i:05d}.ipynb")
         batches.append((str(folder), str(tmp_path / f"out{b}"), postgres))
-    with ProcessPoolExecutor(2) as pool:
+    # Spawned, not forked: a fork of this process would inherit its Dask clients' threads, stuck.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         graded = dict(pair for result in pool.map(_grade, batches) for pair in result)
     assert len(graded) == 6 and max(graded.values()) == 10 and min(graded.values()) < 10
     with Gradebook(postgres, "dlcourse") as gb:

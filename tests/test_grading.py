@@ -71,7 +71,8 @@ def test_grades_csv_and_feedback_are_written_per_student(graded_pipeline_cases):
     rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8")))
     assert {row["student_id"] for row in rows} == {r.student for r in results.values()}
     ref = next(row for row in rows if row["file"].startswith("B10900001"))
-    assert float(ref["score"]) == 10 and float(ref["test_conv2d_same"]) == 1
+    same = next(col for col in rows[0] if "[test_conv2d_same]" in col)
+    assert float(ref["score"]) == 10 and float(ref[same]) == 1 and same.endswith("(/1)")
     for r in results.values():
         assert (out / "feedback" / f"{r.student}.html").exists() == (r.status == "graded")
 
@@ -84,7 +85,7 @@ def test_rerun_grades_only_new_or_changed_submissions(graded_pipeline_cases):
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     lines = []
     again = grade(subs, assignment="convolution", out=out, workers=1, log=lines.append)
-    assert lines[0].startswith(f"{len(results) - 1} submissions unchanged")
+    assert any(line.startswith(f"{len(results) - 3} submissions unchanged") for line in lines), lines
     assert [line.split(":")[0] for line in lines if line.startswith("[")] == ["[1/1] B10900004"]
     assert {r.student: r.score for r in again} == {r.student: r.score for r in results.values()}
 
@@ -131,7 +132,9 @@ def test_file_name_that_is_not_utf8_is_graded_and_reported(tmp_path):
     ("B10901234.ipynb", "B10901234"),
     ("王小明_E14081234_convolution.ipynb", "E14081234"),
     ("410123456-hw4.ipynb", "410123456"),
-    ("no id here!.ipynb", "no_id_here_"),
+    ("no id here!.ipynb", None),
+    ("20261126_B15000021_conv.ipynb", "B15000021"),
+    ("homework_final.ipynb", None),
 ])
 def test_student_id_comes_from_the_file_name(filename, expected):
     assert student_id(filename) == expected

@@ -73,6 +73,6 @@ def test_failed_numpy_checks_do_not_show_the_expected_values():
 
     ns = {"np": np}
     outputs = run_test("np.testing.assert_allclose([1.0, 2.0, 3.0], [1.0, 2.0, 4.5], err_msg='conv2d: values differ')",
-                       ns, NoSubmission())
+                       ns, set(ns), NoSubmission())
     message = outputs[-1]["evalue"]
     assert "conv2d: values differ" in message and "4.5" not in message

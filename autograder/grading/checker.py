@@ -1,34 +1,48 @@
 """Run a notebook for grading: the submission's cells in a sandbox, the tests in the grader.
 
 Answer cells (and any cells the student added) run in the sandboxed process. Locked set-up cells
-(imports) run in both places. Test cells run here, in the grader's own namespace, where each
-name they use that the submission defines is a stand-in (RemoteObject) that forwards calls and
-brings back plain data. So no test code reaches the submission, and nothing the submission does
-to its own process (patched np.allclose, sys.excepthook, tf.nn.conv2d, builtins) reaches the
-comparisons, which run on the grader's own, untouched libraries.
+(imports, data) run in both places. Test cells run here, in the grader's own namespace: names the
+set-up cells and earlier test cells defined are the grader's own (np is the grader's NumPy); a
+name a test uses that the submission defines becomes, for that cell only, a stand-in
+(RemoteObject) that forwards calls and brings back plain data. So no test code reaches the
+submission, and nothing the submission does to its own process (patched np.allclose,
+sys.excepthook, tf.nn.conv2d, builtins) reaches the comparisons.
 """
+from __future__ import annotations
+
+import ast
 import builtins
 import contextlib
+import hashlib
 import io
+import random
 import re
+import sys
 
 from nbformat.v4 import new_output
 
-from autograder.limits import DEFAULT
-from autograder.sandbox.host import RemoteError, Sandbox, SubmissionCrashed
+from autograder.grading.normalize import grade_id, nbgrader_meta
+from autograder.limits import DEFAULT, Limits
+from autograder.sandbox.host import RemoteError, SubmissionCrashed
 from autograder.sandbox.zygote import new_sandbox
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
 HIDDEN_NOTE = "# （隱藏測試 hidden tests: run by the grader, not shown）\n"
-# NumPy's assertion messages quote the compared values: the hidden expected answers.
-_ARRAYS = re.compile(r"\n\s*(x|y|ACTUAL|DESIRED):.*", re.S)  # the arrays at the end
-_MISMATCH_LINES = re.compile(r"^(First \d+ mismatch.*|Mismatch at ind.*|.*\((ACTUAL|DESIRED)\).*)$\n?", re.M)  # NumPy 2
 MAX_RESTARTS = 3
+MESSAGE_CHARS = 2000  # of any failure message, cut before it is processed further
+OUTPUT_CHARS = 20_000  # of what a test cell prints
+# What IPython puts in every user namespace: never the submission's definitions.
+_IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "_ih", "_oh", "_dh", "_", "__", "___",
+                  "_i", "_ii", "_iii", "__builtin__", "__builtins__", "__name__", "__doc__"}
+
+
+class GraderSetupError(RuntimeError):
+    """A locked set-up cell (instructor code) failed: the grader's problem, never the student's."""
 
 
 def cell_kind(cell) -> str:
     """'test', 'answer', 'setup' (locked, not graded) or 'extra' (a cell the student added)."""
-    meta = cell.metadata.get("nbgrader", {})
+    meta = nbgrader_meta(cell)
     if meta.get("grade") and not meta.get("solution"):
         return "test"
     if meta.get("solution"):
@@ -36,10 +50,15 @@ def cell_kind(cell) -> str:
     return "setup" if meta.get("locked") else "extra"
 
 
+def _python(source: str) -> str:
+    """IPython syntax (magics such as %pip) as plain Python."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
 def setup_imports(nb) -> tuple[str, ...]:
     """Modules the locked set-up cells import (instructor code): worth importing once per grader."""
-    import ast
-
     found = []
     for cell in nb.cells:
         if cell.cell_type != "code" or cell_kind(cell) != "setup":
@@ -66,11 +85,50 @@ def referenced_names(code) -> set[str]:
     return names
 
 
-def _python(source: str) -> str:
-    """IPython syntax (magics such as %pip) as plain Python."""
-    from IPython.core.inputtransformer2 import TransformerManager
+def defined_names(source: str) -> set[str]:
+    """Names a cell binds at its top level: functions, classes, assignments, imports."""
+    try:
+        tree = ast.parse(_python(source))
+    except SyntaxError:
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return found
 
-    return TransformerManager().transform_cell(source)
+
+def answer_names(release) -> set[str]:
+    """Names the release's answer cells define (the stubs students fill in)."""
+    return {n for c in release.cells if c.cell_type == "code" and cell_kind(c) == "answer"
+            for n in defined_names(c.source)}
+
+
+def _global_reads(source: str) -> set[str]:
+    """Global names a cell reads: at its top level, or free in the functions it defines (a
+    function's own parameters and locals do not count)."""
+    import symtable
+
+    found, stack = set(), [symtable.symtable(_python(source), "<cell>", "exec")]
+    while stack:
+        table = stack.pop()
+        for sym in table.get_symbols():
+            if sym.is_referenced() and (table.get_type() == "module" or sym.is_global()):
+                found.add(sym.get_name())
+        stack.extend(table.get_children())
+    return found
+
+
+def _uses_submission(cell, answers: set[str]) -> bool:
+    """Whether a set-up cell reads a name the students write (a self-check): it runs in the sandbox only."""
+    try:
+        return bool(_global_reads(cell.source) & answers)
+    except SyntaxError:
+        return True
 
 
 def _error_output(ename: str, evalue: str):
@@ -78,85 +136,227 @@ def _error_output(ename: str, evalue: str):
 
 
 def _stream(name: str, text: str):
-    return [new_output("stream", name=name, text=text)] if text else []
+    return [new_output("stream", name=name, text=text[-OUTPUT_CHARS:])] if text else []
 
 
-def run_test(source: str, ns: dict, sandbox: Sandbox) -> list:
-    """Outputs of one test cell run in the grader: an error output when a check failed."""
-    out = io.StringIO()
+def scrub(message: str) -> str:
+    """A failed check's message without the values NumPy quotes (the hidden expected answers).
+
+    Cut to MESSAGE_CHARS first, then handled line by line: linear in its length, whatever it holds.
+    """
+    kept = []
+    for line in str(message)[:MESSAGE_CHARS].split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("x:", "y:", "ACTUAL:", "DESIRED:")):
+            break  # NumPy prints the compared arrays last
+        if stripped.startswith(("First ", "Mismatch at ind")) or "(ACTUAL" in line or "(DESIRED" in line:
+            continue  # NumPy 2's quoted mismatches
+        kept.append(line)
+    return "\n".join(kept).strip() or "a check failed"
+
+
+class _NoMagics:
+    """get_ipython() for set-up cells run in the grader: magics (%matplotlib, %pip) do nothing here."""
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    run_cell_magic = system = getoutput = run_line_magic
+
+
+class _TestLocals(dict):
+    """A test cell's local namespace: writes reach the grader's namespace (so functions a test
+    defines see each other); `del name` of a submission's name also deletes it in the sandbox."""
+
+    def __init__(self, ns: dict, standins: dict, sandbox):
+        super().__init__()
+        self.ns, self.standins, self.sandbox = ns, standins, sandbox
+
+    def __getitem__(self, key):
+        return self.ns[key]
+
+    def __contains__(self, key):
+        return key in self.ns
+
+    def __setitem__(self, key, value):
+        self.ns[key] = value
+
+    def __delitem__(self, key):
+        if key in self.standins and self.ns.get(key) is self.standins[key]:
+            self.sandbox.delete(key)
+            del self.standins[key]
+        del self.ns[key]
+
+
+@contextlib.contextmanager
+def seeded(seed: int | None):
+    """Random inputs a test cell draws (np.random.default_rng(), np.random.*, random.*,
+    tf.random) come from seed, so a regrade of the same submission checks the same inputs."""
+    if seed is None:
+        yield
+        return
+    import numpy as np
+
+    original = np.random.default_rng
+    calls = iter(range(1_000_000))
+
+    def default_rng(seed_arg=None, *args, **kwargs):
+        if seed_arg is None:
+            seed_arg = np.random.SeedSequence(seed, spawn_key=(next(calls),))
+        return original(seed_arg, *args, **kwargs)
+
+    state = np.random.get_state(), random.getstate()
+    np.random.default_rng = default_rng
+    np.random.seed(seed % 2**32)
+    random.seed(seed)
+    if "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].random.set_seed(seed % 2**31)
     try:
-        code = compile(_python(source), "<hidden test>", "exec")
-        wanted = referenced_names(code) - set(ns) - set(dir(builtins))
-        for name in sandbox.names(sorted(wanted)):
-            ns[name] = sandbox.get(name)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            exec(code, ns)
-        return _stream("stdout", out.getvalue())
+        yield
+    finally:
+        np.random.default_rng = original
+        np.random.set_state(state[0])
+        random.setstate(state[1])
+
+
+def cell_seed(seed: int | None, label: str) -> int | None:
+    """A seed for one cell, derived from the submission's seed and the cell's grade id."""
+    if seed is None:
+        return None
+    return int.from_bytes(hashlib.sha256(f"{seed}:{label}".encode()).digest()[:8], "big")
+
+
+def run_test(source: str, ns: dict, owned: set, sandbox, *, seed: int | None = None, label: str = "") -> list:
+    """Outputs of one test cell run in the grader: an error output when a check failed.
+
+    ns: the grader's namespace; owned: the names in it that are the grader's own (set-up cells,
+    earlier tests), which the submission never supplies; names this cell defines join them.
+    """
+    out = io.StringIO()
+    standins: dict = {}
+    try:
+        code = compile(_python(source), f"<test {label}>", "exec")
+        wanted = referenced_names(code) - owned - set(dir(builtins)) - _IPYTHON_NAMES
+        found = sandbox.names(sorted(wanted))
+        unasked = [n for n in found if n not in wanted]
+        if unasked:
+            raise SubmissionCrashed("the submission's process answered with names the grader did not ask for "
+                                    f"({', '.join(map(repr, unasked[:5]))}): tampering with the grader's requests")
+        standins.update({name: sandbox.get(name) for name in found})
+        ns.update(standins)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), seeded(cell_seed(seed, label)):
+            exec(code, ns, _TestLocals(ns, standins, sandbox))
+        failure = None
     except SubmissionCrashed as err:
-        failure = _error_output("SubmissionCrashed", str(err))
+        failure = _error_output("SubmissionCrashed", str(err)[:MESSAGE_CHARS])
     except RemoteError as err:
-        failure = _error_output(err.ename, f"your code raised {err.ename}: {err.evalue}")
+        failure = _error_output(err.ename[:100], f"your code raised {err.ename[:100]}: {str(err.evalue)[:MESSAGE_CHARS]}")
     except AssertionError as err:
-        message = _MISMATCH_LINES.sub("", _ARRAYS.sub("", str(err))).strip() or "a check failed"
-        failure = _error_output("AssertionError", message)
+        failure = _error_output("AssertionError", scrub(str(err)))
     except Exception as err:  # a check that could not run on what the submission returned
-        failure = _error_output(type(err).__name__, str(err)[:500])
-    return _stream("stdout", out.getvalue()) + [failure]
+        failure = _error_output(type(err).__name__, str(err)[:MESSAGE_CHARS])
+    finally:
+        for name, standin in standins.items():  # stand-ins never outlive their cell
+            if ns.get(name) is standin:
+                del ns[name]
+    owned.update(n for n in ns if n not in standins)
+    return _stream("stdout", out.getvalue()) + ([failure] if failure else [])
 
 
-def _run_in_sandbox(cell, sandbox: Sandbox, timeout: float) -> list:
-    result = sandbox.run_cell(cell.source, timeout=timeout)
-    outputs = _stream("stdout", result["stdout"]) + _stream("stderr", result["stderr"])
+def _run_in_sandbox(cell, sandbox) -> list:
+    result = sandbox.run_cell(cell.source)
+    outputs = _stream("stdout", str(result["stdout"])) + _stream("stderr", str(result["stderr"]))
     if result["error"]:
-        outputs.append(_error_output(str(result["error"].get("ename")), str(result["error"].get("evalue"))))
+        outputs.append(_error_output(str(result["error"].get("ename"))[:100],
+                                     str(result["error"].get("evalue"))[:MESSAGE_CHARS]))
     return outputs
 
 
-def grade_notebook(nb, *, timeout: float = DEFAULT.timeout, memory_mb: int = DEFAULT.memory_mb, uid: int | None = None,
-                   files: list = ()):
+def _setup_in_grader(cell, ns: dict) -> None:
+    try:
+        exec(compile(_python(cell.source), f"<set-up {grade_id(cell)}>", "exec"), ns)
+    except Exception as err:
+        raise GraderSetupError(f"the set-up cell {grade_id(cell) or '(no id)'} failed in the grader: "
+                               f"{type(err).__name__}: {err}") from None
+
+
+def _start(preload, limits: Limits, files):
+    box = new_sandbox(preload, timeout=limits.timeout, memory_mb=limits.memory_mb)
+    for path in files:
+        box.put_file(path)
+    return box
+
+
+def check_setup(nb, *, limits: Limits = DEFAULT, files=()) -> None:
+    """Run the release notebook's set-up cells alone, in the grader and in a fresh sandbox: GraderSetupError
+    if any fails. Set-up cells that fail there fail for every student: grade nobody."""
+    ns = {"__name__": "__grader__", "get_ipython": _NoMagics}
+    answers = answer_names(nb)
+    box = _start(setup_imports(nb), limits, files)
+    try:
+        for cell in (c for c in nb.cells if c.cell_type == "code" and cell_kind(c) == "setup"):
+            if _uses_submission(cell, answers):
+                continue
+            _setup_in_grader(cell, ns)
+            try:
+                result = box.run_cell(cell.source)
+            except (SubmissionCrashed, RemoteError) as err:
+                result = {"error": {"ename": type(err).__name__, "evalue": str(err)}}
+            if result["error"]:
+                raise GraderSetupError(
+                    f"the set-up cell {grade_id(cell) or '(no id)'} fails in the sandbox before any student code: "
+                    f"{result['error'].get('ename')}: {str(result['error'].get('evalue'))[:300]}. Every submission "
+                    "would fail it: check that the sandbox's Python has what the cell imports (the course "
+                    "installed with `make`), then grade again")
+    finally:
+        box.close()
+
+
+def grade_notebook(nb, *, release=None, limits: Limits = DEFAULT, files: list = (), seed: int | None = None,
+                   workdir=None):
     """Run every code cell of an nbgrader notebook as described above; set each cell's outputs.
 
     files (e.g. a trained model submitted with the notebook) are copied into the submission's
-    working directory first.
+    working directory first; workdir is where test cells run (the files shipped with the assignment).
+    release: the release notebook, whose answer stubs tell which set-up cells call student code
+    (never the submission's own cells, which could claim any name); default nb itself.
 
     A crash or timeout fails the cell it happened in; the sandbox then restarts (up to
     MAX_RESTARTS times), replays the earlier submission cells and grading goes on.
     Returns the notebook, with the hidden tests' source replaced by a note.
     """
-    ns = {"__name__": "__grader__"}
+    ns = {"__name__": "__grader__", "get_ipython": _NoMagics}
+    owned = set(ns)
+    answers = answer_names(release if release is not None else nb)
     done = []  # submission cells run so far, replayed after a restart
-
     preload = setup_imports(nb)
-
-    def fresh_sandbox():
-        box = new_sandbox(preload, timeout=timeout, memory_mb=memory_mb, uid=uid)
-        for path in files:
-            box.put_file(path)
-        return box
-
-    sandbox = fresh_sandbox()
+    sandbox = _start(preload, limits, files)
     restarts = 0
+    where = contextlib.chdir(workdir) if workdir else contextlib.nullcontext()
     try:
         for cell in (c for c in nb.cells if c.cell_type == "code"):
             kind = cell_kind(cell)
             if not sandbox.alive and restarts < MAX_RESTARTS:
                 restarts += 1
-                sandbox = fresh_sandbox()
+                sandbox.close()
+                sandbox = _start(preload, limits, files)
                 for earlier in done:
                     with contextlib.suppress(SubmissionCrashed, RemoteError):
-                        sandbox.run_cell(earlier.source, timeout=timeout)
+                        sandbox.run_cell(earlier.source)
             if kind == "test":
-                cell.outputs = run_test(cell.source, ns, sandbox)
+                with where:
+                    cell.outputs = run_test(cell.source, ns, owned, sandbox, seed=seed, label=grade_id(cell) or "")
                 cell.source = HIDDEN.sub(HIDDEN_NOTE, cell.source)
                 continue
-            if kind == "setup":
-                with contextlib.suppress(Exception):
-                    exec(compile(_python(cell.source), "<setup>", "exec"), ns)
+            if kind == "setup" and not _uses_submission(cell, answers):
+                with where:
+                    _setup_in_grader(cell, ns)
+                owned.update(ns)
             try:
-                cell.outputs = _run_in_sandbox(cell, sandbox, timeout)
+                cell.outputs = _run_in_sandbox(cell, sandbox)
                 done.append(cell)
             except (SubmissionCrashed, RemoteError) as err:
-                cell.outputs = [_error_output("SubmissionCrashed", str(err))]
+                cell.outputs = [_error_output("SubmissionCrashed", str(err)[:MESSAGE_CHARS])]
     finally:
         sandbox.close()
     return nb

@@ -10,38 +10,34 @@ from pathlib import Path
 from traitlets.config import Config
 
 from autograder import SOLUTIONS
-from autograder.limits import DEFAULT
 
 
 
-def nbgrader_config(course_root: Path, *, timeout: float = DEFAULT.timeout, memory_mb: int = DEFAULT.memory_mb,
-                    db_url: str | None = None) -> Config:
+def nbgrader_config(course_root: Path, *, db_url: str | None = None) -> Config:
     """Config for an nbgrader course directory at course_root.
 
-    timeout: seconds a submission's cell (or a test cell's calls into it) may run;
-    memory_mb: memory its process may use;
     db_url: the gradebook; by default a SQLite file in course_root. Several graders at once
     share a PostgreSQL gradebook, e.g. postgresql+psycopg://user@host/gradebook.
     """
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute, IgnorePattern
 
-    from autograder.grading.preprocessors import SandboxedExecute
+    from autograder.grading.preprocessors import ApplyGradedOutputs
 
     c = Config()
+    course_root = Path(course_root).resolve()  # nbgrader and SQLite need absolute paths
     c.CourseDirectory.root = str(course_root)
     c.CourseDirectory.course_id = "dlcourse"
     # Parallel graders share the SQLite gradebook: wait for its lock instead of failing.
     c.CourseDirectory.db_url = db_url or f"sqlite:///{course_root / 'gradebook.db'}?timeout=60"
-    c.SandboxedExecute.timeout = timeout
-    c.SandboxedExecute.memory_mb = memory_mb
-    # nbgrader's own list, with our sandboxed run in place of its in-kernel Execute; its
+    # nbgrader's own list, with the workers' outputs in place of its in-kernel Execute; its
     # stderr filter goes too, since test cells' outputs now come from the grader itself.
     c.Autograde.autograde_preprocessors = [
-        SandboxedExecute if pp is Execute else pp
+        ApplyGradedOutputs if pp is Execute else pp
         for pp in Autograde.autograde_preprocessors.default() if pp is not IgnorePattern
     ]
     c.Exchange.root = str(course_root / "exchange")  # never the system-wide /srv/nbgrader
+    c.AssignLatePenalties.plugin_class = "autograder.grading.late.PercentPerDay"  # dlcourse/schedule.yml's policy
     return c
 
 

@@ -1,84 +1,242 @@
-"""Grade a class: each submission rebuilt, run, autograded by nbgrader, with feedback; then the CSV.
+"""Grade a class: intake, each submission rebuilt and run on the engine's workers, then nbgrader.
 
-Each step of grading one submission is in `grade_one`; `grade` runs it for a class.
+Every step of grading one submission is in this file: `_rebuild` (the client: which file is which
+notebook, the answers put back on the release), `worker.grade_student` (a worker: the sandbox and
+the tests), `_record` (the client: nbgrader's autograde scores the outputs, writes the gradebook and
+the feedback). `grade` runs them for a class and writes grades.csv.
 """
-import json
-import multiprocessing
-import os
+from __future__ import annotations
+
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from autograder import SOLUTIONS, folder_digest
-from autograder.grading.course import nbgrader_api, nbgrader_config, prepare_course
-from autograder.grading.intake import (DEFAULT_ID_PATTERN, attachments, extract_zip, latest_per_student, printable,
-                                       read_submission)
-from autograder.grading.normalize import rebuild
-from autograder.grading.report import summary
-from autograder.grading.results import Result, submission_key, write_csv
-from autograder.limits import default_workers
+from autograder import SOLUTIONS
+from autograder.grading import intake
+from autograder.grading.assignment import Assignment, prepare
+from autograder.grading.classbook import class_results
+from autograder.grading.intake import DEFAULT_ID_PATTERN, Attention, IntakeError, Submission, collect, printable
+from autograder.grading.normalize import best_release, grade_id, rebuild
+from autograder.grading.preprocessors import ApplyGradedOutputs
+from autograder.grading.summary import summary
+from autograder.grading.late import read_extensions, write_extensions
+from autograder.grading.results import Cache, Result, cache_key, course_secret, submission_seed, write_csv
+from autograder.grading.roster import Roster, read_roster, saved_roster
+from autograder.limits import DEFAULT, Limits
 
 
-def _problems(notebook: Path) -> str:
+class Interrupted(KeyboardInterrupt):
+    """Grading stopped by Ctrl-C; results holds what was finished."""
+
+    def __init__(self, results: list[Result], remaining: list[str]):
+        super().__init__(f"interrupted: {len(remaining)} submissions not graded")
+        self.results, self.remaining = results, remaining
+
+
+@dataclass
+class _Prepared:
+    submission: Submission
+    notebooks: dict[str, nbformat.NotebookNode]  # release notebook name -> rebuilt submission
+    notes: list[str]
+    seed: int
+    key: str
+
+
+def check_inputs(submissions: Path, assignment: str, solutions: Path = SOLUTIONS) -> None:
+    """Fail fast, before any work, on inputs that cannot be graded; each message names the fix."""
+    from autograder.grading.assignment import check_name
+
+    if not submissions.exists():
+        raise IntakeError(f"{submissions} does not exist: give the folder of submitted notebooks or the "
+                          "platform's .zip export")
+    check_name(assignment, solutions)
+    if submissions.is_dir() and not any(p.is_file() for p in submissions.iterdir()):
+        raise IntakeError(f"{submissions} is empty: no submissions to grade")
+    if submissions.is_file() and submissions.suffix.lower() != ".zip":
+        raise IntakeError(f"{submissions} is neither a folder nor a .zip export")
+
+
+def _intake(submissions: Path, out: Path) -> tuple[Path, list[Attention]]:
+    """The folder whose files this run grades: the zip unpacked afresh, or the folder given."""
+    if submissions.is_dir():
+        return submissions, []
+    target = out / "submissions"
+    shutil.rmtree(target, ignore_errors=True)  # files of an earlier run never join this one
+    return target, intake.extract_zip(submissions, target)
+
+
+def _on_roster(subs: dict[str, Submission], roster: Roster) -> dict[str, Submission]:
+    """Submissions under the roster's ids (a platform's participant numbers resolved); those not on it flagged."""
+    found: dict[str, Submission] = {}
+    for sid, sub in subs.items():
+        real = roster.resolve(sid)
+        if real in found:  # the same student under two numbers
+            found[real].notebooks.update(sub.notebooks)
+            found[real].attachments.update(sub.attachments)
+            found[real].notes += sub.notes
+            found[real].submitted_at = max(filter(None, [found[real].submitted_at, sub.submitted_at]), default=None)
+            found[real].problem = "" if found[real].notebooks else found[real].problem
+            continue
+        sub.student = real
+        if real not in roster.names:
+            sub.notes.append(f"{real} is not on the roster")
+        found[real] = sub
+    return dict(sorted(found.items()))
+
+
+def _match(sub: Submission, a: Assignment) -> tuple[dict[str, Path], list[str]]:
+    """Which submitted file is which release notebook: by name, else by content; newest wins."""
+    chosen: dict[str, Path] = {}
+    notes = []
+    for name, path in sorted(sub.notebooks.items(), key=lambda kv: (kv[1].stat().st_mtime, kv[0])):
+        target = None
+        if len(a.releases) == 1:
+            target = next(iter(a.releases))
+        else:
+            named = [r for r in a.releases if r.lower() in name.lower()]
+            if named:
+                target = max(named, key=len)
+            else:
+                try:
+                    target = best_release(intake.read_submission(path), a.releases)
+                except ValueError:
+                    target = None
+        if target is None:
+            notes.append(f"{name}: not one of this assignment's notebooks ({', '.join(a.releases)}); not graded")
+            continue
+        if target in chosen:
+            notes.append(f"several files for {target}.ipynb ({printable(chosen[target].name)}, {name}): "
+                         f"graded the newest, {name}")
+        chosen[target] = path
+    return chosen, notes
+
+
+def _rebuild(sub: Submission, a: Assignment, secret: str, settings: dict) -> _Prepared | Result:
+    """The notebooks to grade for one student, or an `invalid` Result saying why not."""
+    invalid = Result(sub.student, sub.files, "invalid", max_score=a.max_score,
+                     submitted_at=sub.submitted_at.isoformat() if sub.submitted_at else None)
+    if sub.problem:
+        invalid.message = sub.problem
+        return invalid
+    files, notes = _match(sub, a)
+    notes = sub.notes + notes
+    rebuilt, reasons = {}, []
+    for name, path in files.items():
+        try:
+            nb, found = rebuild(intake.read_submission(path), a.releases[name], a.name, a.sources.get(name))
+        except ValueError as err:
+            reasons.append(f"{printable(path.name)}: {err}")
+            continue
+        rebuilt[name] = nb
+        notes += found
+    missing = [n for n in a.releases if n not in rebuilt]
+    if not rebuilt:
+        invalid.message = "; ".join(reasons + notes) or "no notebook of this assignment found"
+        return invalid
+    if missing:
+        notes.append("missing notebook(s) " + ", ".join(f"{n}.ipynb" for n in missing) + ": their cells score 0")
+    notes += reasons
+    seed = submission_seed(secret, a.name, sub.student)
+    key = cache_key([*files.values(), *sub.attachments.values()], assignment_digest=a.digest,
+                    settings={**settings, "seed": seed, "attachments": sorted(sub.attachments)})
+    return _Prepared(sub, rebuilt, notes, seed, key)
+
+
+def _job(p: _Prepared) -> dict:
+    return {"student": p.submission.student, "seed": p.seed,
+            "notebooks": {n: nbformat.writes(nb) for n, nb in p.notebooks.items()},
+            "attachments": {name: path.read_bytes() for name, path in p.submission.attachments.items()}}
+
+
+def _problems(nb) -> list[str]:
     """In words, for the report: answer cells that raised, and crashes, timeouts or memory limits."""
-    nb = nbformat.read(notebook, as_version=4)
     raised, stopped = [], []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.output_type != "error":
                 continue
-            where = meta.get("grade_id") or "an added cell"
+            where = grade_id(cell) or "an added cell"
             if out.ename == "SubmissionCrashed":
                 stopped.append(f"{where}: {out.evalue}")
-            elif meta.get("solution"):
+            elif cell.metadata.get("nbgrader", {}).get("solution"):
                 raised.append(f"{where}: {out.ename}")
-    parts = (["answer cells raised " + ", ".join(raised)] if raised else []) + stopped
-    return "; ".join(parts)
+    return (["answer cells raised " + ", ".join(raised)] if raised else []) + stopped
 
 
-def grade_one(api, assignment: str, student: str, submission: Path, out: Path) -> Result:
-    """Autograde one submission in the prepared course, write its feedback HTML, return its result."""
-    result = Result(student, printable(submission.name), "graded")
-    course = Path(api.coursedir.root)
-    release = next((course / "release" / assignment).glob("*.ipynb"))
-    notebook_name = release.name
-    try:
-        nb, notes = rebuild(read_submission(submission), nbformat.read(release, as_version=4), assignment)
-    except ValueError as err:
-        result.status, result.message = "invalid", str(err)
-        return result
-    target = course / "submitted" / student / assignment / notebook_name
-    if target.parent.exists():
-        shutil.rmtree(target.parent)
-    target.parent.mkdir(parents=True)
-    nbformat.write(nb, target)
-    for extra in attachments(submission, student):
-        shutil.copyfile(extra, target.parent / extra.name.split(student, 1)[1].lstrip("_-. "))
+def _failures(nb) -> dict[str, str]:
+    """grade_id -> the first line of why each failed test cell failed."""
+    found = {}
+    for cell in nb.cells:
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"] if cell.cell_type == "code" else []
+        if errors and grade_id(cell):
+            found[grade_id(cell)] = f"{errors[0].ename}: {str(errors[0].evalue).splitlines()[0] if errors[0].evalue else ''}"[:300]
+    return found
 
-    graded = api.autograde(assignment, student)
-    if not graded["success"]:
-        result.status = "failed"
-        result.message = _last_error(graded.get("log", "") + graded.get("error", ""))
-        return result
+
+def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, extension=None) -> Result:
+    """nbgrader's autograde on the worker's outputs: scores, gradebook and feedback, in this process."""
+    from datetime import timedelta
+
     from nbgrader.api import Gradebook
 
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        sub = gb.find_submission(assignment, student)
+    student = p.submission.student
+    result = Result(student, p.submission.files, "graded", max_score=a.max_score, seed=p.seed,
+                    submitted_at=p.submission.submitted_at.isoformat() if p.submission.submitted_at else None)
+    target = a.root / "submitted" / student / a.name
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for name, nb in p.notebooks.items():
+        nbformat.write(nb, target / f"{name}.ipynb")
+        ApplyGradedOutputs.pending[(student, name)] = nbformat.reads(graded[name], as_version=4)
+    for name, path in p.submission.attachments.items():
+        intake.copy_attachment(path, target / name)
+    if p.submission.submitted_at is not None:  # nbgrader reads lateness from this file, which we write
+        (target / "timestamp.txt").write_text(p.submission.submitted_at.isoformat())
+    notes = list(p.notes)
+    with Gradebook(a.api.coursedir.db_url, a.api.coursedir.course_id) as gb:  # an extension moves the due date
+        gb.update_or_create_student(student)
+        gb.update_or_create_submission(a.name, student, extension=extension or timedelta(0))
+    try:
+        done = a.api.autograde(a.name, student)
+    finally:
+        for name in p.notebooks:
+            ApplyGradedOutputs.pending.pop((student, name), None)
+    if not done["success"]:
+        result.status = "failed"
+        result.message = "nbgrader could not autograde: " + _last_error(done.get("log", "") + done.get("error", ""))
+        return result
+    with Gradebook(a.api.coursedir.db_url, a.api.coursedir.course_id) as gb:
+        sub = gb.find_submission(a.name, student)
         result.score = sub.score
+        result.days_late = sub.total_seconds_late / 86400
+        result.penalty = sub.late_submission_penalty or 0.0
         for nb_sub in sub.notebooks:
-            result.cells.update({g.name: g.score for g in nb_sub.grades if g.max_score})
-    notes.append(_problems(course / "autograded" / student / assignment / notebook_name))
+            for g in nb_sub.grades:
+                if g.max_score:
+                    result.cells[g.name] = g.score
+                if g.needs_manual_grade:
+                    result.pending.append(g.name)
+    for name in p.notebooks:
+        autograded = nbformat.read(a.root / "autograded" / student / a.name / f"{name}.ipynb", as_version=4)
+        notes += _problems(autograded)
+        result.failures.update(_failures(autograded))
+    if result.pending:
+        notes.append(f"needs hand grading: {', '.join(result.pending)}")
     result.message = "; ".join(n for n in notes if n)
-
-    if api.generate_feedback(assignment, student)["success"]:
-        html = course / "feedback" / student / assignment / notebook_name.replace(".ipynb", ".html")
-        (out / "feedback").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(html, out / "feedback" / f"{student}.html")
+    _feedback(a, student, out)
     return result
+
+
+def _feedback(a: Assignment, student: str, out: Path) -> None:
+    if not a.api.generate_feedback(a.name, student)["success"]:
+        return
+    folder = a.root / "feedback" / student / a.name
+    pages = sorted(folder.glob("*.html"))
+    if pages:
+        (out / "feedback").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pages[0], out / "feedback" / f"{student}.html")
 
 
 def _last_error(log: str) -> str:
@@ -87,109 +245,124 @@ def _last_error(log: str) -> str:
     return (errors or lines or ["nbgrader failed without a message"])[-1][:300]
 
 
-def _forget_parents_forkserver():
-    """In a forked copy of a process that started the forkserver, that server is not its child:
-    multiprocessing would fail to reach it (No child processes), so let this process start its own."""
-    import multiprocessing.forkserver as fs
-    import threading
-
-    server = fs._forkserver
-    server._forkserver_pid = server._forkserver_address = server._forkserver_alive_fd = None
-    server._lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_parents_forkserver)
-
-_APIS = {}  # one NbGraderAPI per worker process and course
-WORKER_PRELOAD = ["autograder.grading.pipeline", "autograder.grading.checker", "nbgrader.apps", "nbgrader.converters", "tensorflow"]
-
-
-def _grade_in_worker(course: Path, assignment: str, student: str, path: Path, out: Path,
-                     settings: dict) -> Result:
-    if course not in _APIS:
-        _APIS[course] = nbgrader_api(course, **settings)
-    return grade_one(_APIS[course], assignment, student, path, out)
-
-
-def _run_all(jobs: list, workers: int):
-    """Yield (job, Result) as each finishes; a worker that dies fails only its own submission."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield job, _guarded(job)
-        return
-    # Workers fork from a server that imported the grader and TensorFlow once (never from this
-    # process, whose TensorFlow may already run threads, which do not survive a fork).
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(WORKER_PRELOAD)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(_grade_in_worker, *job): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                yield job, future.result()
-            except Exception as err:  # the worker process itself died
-                yield job, Result(job[2], printable(job[3].name), "failed", message=f"grader worker died: {err}")
-
-
-def _guarded(job) -> Result:
-    try:
-        return _grade_in_worker(*job)
-    except Exception as err:
-        return Result(job[2], printable(job[3].name), "failed", message=f"{type(err).__name__}: {err}")
-
-
 def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SOLUTIONS,
-          id_pattern: str = DEFAULT_ID_PATTERN, workers: int | None = None, log=print,
-          **settings) -> list[Result]:
-    """Grade every notebook in `submissions` (a folder, or a zip as a learning platform exports it).
+          id_pattern: str = DEFAULT_ID_PATTERN, workers: int | None = None, scheduler: str | None = None,
+          limits: Limits = DEFAULT, db_url: str | None = None, students: list[str] | None = None,
+          roster: Path | None = None, extensions: Path | None = None, log=print, progress=None,
+          **limit_overrides) -> list[Result]:
+    """Grade every submission in `submissions` (a folder, or a zip as a learning platform exports it).
 
-    Writes out/grades.csv and out/feedback/<student>.html, prints progress and a summary,
-    and returns one Result per student. A broken submission is reported, never fatal.
-    Submissions are graded in parallel (workers, default one per core); a re-run re-grades
-    only what changed. settings (timeout, memory_mb) limit each submission (see
-    autograder.config.nbgrader_config).
+    Writes out/grades.csv and out/feedback/<student>.html, prints progress and a summary, and
+    returns the Result of every student this folder has graded (this run's and earlier ones').
+    A broken submission is reported, never fatal; a re-run grades only what changed; students:
+    grade only these ids. roster: the class list (names, who is missing), extensions: extra days
+    per student (both CSV files, kept in out/ for later runs). limit_overrides (timeout=...,
+    memory_mb=...) change `limits`.
+    progress(total) -> a bar with update() and write(line) (e.g. tqdm), shown while grading.
+    Raises Interrupted (with what finished) on Ctrl-C, after writing grades.csv.
     """
+    submissions, out = Path(submissions), Path(out)
+    limits = Limits.from_dict({**limits.as_dict(), **limit_overrides})
+    check_inputs(submissions, assignment, solutions)
+    class_list = read_roster(roster) if roster else None
+    extra_days = read_extensions(extensions) if extensions else None
     out.mkdir(parents=True, exist_ok=True)
-    if submissions.suffix == ".zip":
-        submissions = extract_zip(submissions, out / "submissions")
-    course = out / "course"
-    digest = folder_digest(solutions / assignment, salt=json.dumps(settings, sort_keys=True).encode())
-    stamp, cache = course / ".source.sha256", out / "results"
-    if not stamp.exists() or stamp.read_text() != digest:
-        shutil.rmtree(course, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
-        prepare_course(course, assignment, solutions, **settings)
-        stamp.write_text(digest)
-    cache.mkdir(exist_ok=True)
-    from nbgrader.api import Gradebook
-
-    coursedir = nbgrader_config(course, **settings).CourseDirectory
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
-        max_score = gb.find_assignment(assignment).max_score
-
-    chosen = latest_per_student(submissions, id_pattern)
-    results, jobs, keys = {}, [], {}
-    for student, path in chosen.items():
-        keys[student] = submission_key(path, student)
-        saved = cache / f"{student}.json"
-        cached = json.loads(saved.read_text()) if saved.exists() else {}
-        if cached.get("sha256") == keys[student]:  # graded before
-            results[student] = Result(**cached["result"])
+    if class_list:
+        class_list.write(out / "roster.csv")
+    if extra_days is not None:
+        write_extensions(extra_days, out / "extensions.csv")
+    class_list = class_list or saved_roster(out)
+    if extra_days is None:
+        extra_days = read_extensions(out / "extensions.csv") if (out / "extensions.csv").exists() else {}
+    log(f"preparing {assignment} (nbgrader course directory in {out / 'course'})")
+    a = prepare(out, assignment, solutions, db_url=db_url)
+    folder, skipped = _intake(submissions, out)
+    subs, attention = collect(folder, notebooks=tuple(a.releases), declared=a.attachments, pattern=id_pattern,
+                              known=class_list.known if class_list else None, skipped=skipped)
+    if class_list:
+        subs = _on_roster(subs, class_list)
+    if students:
+        subs = {s: sub for s, sub in subs.items() if s in set(students)}
+    if not subs and not attention:
+        raise IntakeError(f"no submissions found in {submissions}")
+    cache, secret = Cache(out / "results"), course_secret(out)
+    settings = limits.as_dict()
+    results: dict[str, Result] = {}
+    todo: dict[str, _Prepared] = {}
+    for student, sub in subs.items():
+        extension = extra_days.get(student)
+        prepared = _rebuild(sub, a, secret, {**settings, "extension_days": extension.total_seconds() / 86400
+                                             if extension else 0})
+        if isinstance(prepared, Result):
+            results[student] = prepared
+            continue
+        kept = cache.get(student, prepared.key)
+        if kept is not None:
+            results[student] = kept
         else:
-            jobs.append((course, assignment, student, path, out, settings))
-    if results:
-        log(f"{len(results)} submissions unchanged since the last run: kept their grades")
-    for done, (job, result) in enumerate(_run_all(jobs, workers or default_workers()), 1):
-        result.max_score = max_score
-        results[result.student] = result
-        if result.status != "failed":  # a grader-side failure is retried on the next run
-            (cache / f"{result.student}.json").write_text(
-                json.dumps({"sha256": keys[result.student], "result": asdict(result)}))
-        log(f"[{done}/{len(jobs)}] {result.student}: {result.score:g}/{result.max_score:g} {result.status}"
-            + (f" ({result.message})" if result.message else ""))
-    ordered = [results[s] for s in sorted(results)]
-    write_csv(ordered, out / "grades.csv")
-    log(summary(ordered))
+            todo[student] = prepared
+    kept = len(subs) - len(todo) - sum(r.status == "invalid" for r in results.values())
+    if kept:
+        log(f"{kept} submissions unchanged since the last run: kept their grades")
+    interrupted = None
+    if todo:
+        try:
+            _run(a, todo, results, cache, out, limits, workers, scheduler, log, progress, extra_days)
+        except KeyboardInterrupt:
+            interrupted = [s for s in todo if s not in results]
+            for s in interrupted:  # in grades.csv, never cached: the next run grades them
+                results[s] = Result(s, todo[s].submission.files, "interrupted", max_score=a.max_score,
+                                    message="grading was stopped before this submission: run the same command again")
+    for r in results.values():
+        if r.status == "invalid":
+            cache.put(r, "invalid")
+    ordered = class_results(cache, class_list, a.max_score, results)  # earlier runs' students too
+    write_csv(ordered, out / "grades.csv", a.questions)
+    log(summary([results[s] for s in sorted(results)], attention, total=len(ordered)))
+    if interrupted is not None:
+        raise Interrupted(ordered, interrupted)
     return ordered
 
 
+def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache, out: Path, limits: Limits,
+         workers, scheduler, log, progress, extensions: dict) -> None:
+    from autograder.grading.engine import Engine
+    from autograder.grading.worker import grade_student, prepare as prepare_worker
+
+    log(f"starting the graders ({'the cluster at ' + scheduler if scheduler else 'a local cluster'})")
+    with Engine(workers, scheduler, log=out / "workers.log") as engine:
+        package = engine.share(a.package(limits))
+        engine.warm(prepare_worker, package)
+        log(f"grading {len(todo)} submissions on {engine.description}")
+        jobs = {student: _job(p) for student, p in todo.items()}
+        bar = progress(len(todo)) if progress else None
+        say = bar.write if bar else log
+        isolation = None
+        for n, outcome in enumerate(engine.run(grade_student, package, jobs), 1):
+            p = todo[outcome.key]
+            if outcome.value is not None:
+                result = _record(a, p, outcome.value["notebooks"], out, extensions.get(outcome.key))
+                result.isolation = outcome.value.get("isolation", "")
+            else:
+                _stop_on_grader_setup(outcome)
+                result = Result(p.submission.student, p.submission.files, "failed", max_score=a.max_score,
+                                seed=p.seed, message=outcome.error)
+            if outcome.value is not None and outcome.value.get("isolation") != isolation:
+                isolation = outcome.value.get("isolation")
+                say(f"sandbox: {isolation}")
+            results[result.student] = result
+            if result.status != "failed":  # a grader-side failure is retried on the next run
+                cache.put(result, p.key)
+            say(f"[{n}/{len(todo)}] {result.student}: {result.score:g}/{result.max_score:g} {result.status}"
+                + (f" ({result.message})" if result.message else ""))
+            if bar:
+                bar.update(1)
+        if bar:
+            bar.close()
+
+
+def _stop_on_grader_setup(outcome) -> None:
+    from autograder.grading.checker import GraderSetupError
+
+    if isinstance(outcome.exception, GraderSetupError):
+        raise GraderSetupError(f"{outcome.exception} (no scores were recorded)")

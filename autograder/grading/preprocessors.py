@@ -1,26 +1,30 @@
 """nbgrader preprocessors that the course adds to autograding."""
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float, Integer
-
-from autograder.limits import DEFAULT
 
 
-class SandboxedExecute(NbGraderPreprocessor):
-    """Runs in place of nbgrader's Execute: the submission in a sandbox, the tests in the grader.
+class ApplyGradedOutputs(NbGraderPreprocessor):
+    """Runs in place of nbgrader's Execute: each cell gets the outputs a grading worker computed.
 
-    Plain nbgrader runs tests in the student's kernel, where the submission can change what they
-    see, and scores stderr output as failure; see autograder/checker.py for what this does instead.
+    Plain nbgrader runs the tests in the student's kernel, where the submission can change what
+    they see, and scores stderr output as failure. Here a worker ran the notebook (the submission
+    in a sandbox, the tests in the grader: see checker.py) and the client hands its outputs to
+    nbgrader, whose own SaveAutoGrades then scores them, so the points are nbgrader's.
     """
 
-    timeout = Float(DEFAULT.timeout, help="Seconds one cell (or one test's calls) may run").tag(config=True)
-    memory_mb = Integer(DEFAULT.memory_mb, help="Memory the submission's process may use, in MB").tag(config=True)
+    # (student, notebook name) -> the graded notebook; filled by the client just before autograde.
+    pending: dict = {}
 
     def preprocess(self, nb, resources):
-        from pathlib import Path
+        from autograder.grading.normalize import grade_id
 
-        from autograder.grading.checker import grade_notebook
-
-        # nbgrader copies the files submitted beside the notebook into this folder.
-        folder = Path(resources.get("metadata", {}).get("path") or ".")
-        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".ipynb")
-        return grade_notebook(nb, timeout=self.timeout, memory_mb=self.memory_mb, files=files), resources
+        key = (resources["nbgrader"]["student"], resources["nbgrader"]["notebook"])
+        graded = self.pending.pop(key, None)
+        if graded is None:
+            raise RuntimeError(f"no graded outputs for {key}: the worker's results were not handed over")
+        if [(c.cell_type, grade_id(c)) for c in graded.cells] != [(c.cell_type, grade_id(c)) for c in nb.cells]:
+            raise RuntimeError(f"the graded notebook for {key} does not match the one nbgrader autogrades")
+        for cell, done in zip(nb.cells, graded.cells):
+            if cell.cell_type == "code":
+                cell.outputs = done.outputs
+                cell.source = done.source  # test cells: the hidden part replaced by a note
+        return nb, resources

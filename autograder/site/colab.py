@@ -70,6 +70,17 @@ def repository(config: Path = REPO / "_config.yml") -> Repository:
     )
 
 
+def book_url(page: str = "", config: Path = REPO / "_config.yml") -> str:
+    """The published book's address of a page (e.g. book/convolution.html#stride): _config.yml's
+    html.baseurl, else the repository's GitHub Pages site."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    base = ((data.get("html") or {}).get("baseurl") or "").rstrip("/")
+    if not base:
+        org, name = repository(config).org_and_name
+        base = f"https://{org}.github.io/{name}"
+    return f"{base}/{page.lstrip('/')}" if page else base + "/"
+
+
 def requirement(repo: Repository | None = None) -> str:
     """The pip requirement the set-up cell installs: the dlcourse package from the repository."""
     return f"dlcourse @ git+{(repo or repository()).url}"

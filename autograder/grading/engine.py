@@ -1,0 +1,136 @@
+"""The grading engine: submissions graded on Dask workers, a local cluster unless told otherwise.
+
+By default `Engine` starts a local cluster in this process (one worker process per core, one
+task at a time each); given a scheduler address (`tcp://host:8786`) it uses a cluster started with
+Dask's own `dask scheduler` / `dask worker` commands. Work travels as data (worker.py). A worker
+that dies costs only a retry of the submission it held (the scheduler's `allowed-failures`);
+a submission that kills workers again is reported, and the class goes on.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from autograder.limits import default_workers
+
+WORKER_DIED = "the grader's worker died while grading this submission (it was retried once on a fresh worker)"
+# One retry on a fresh worker after a worker died holding a task; then the task is reported.
+ALLOWED_FAILURES = 1
+_QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
+
+
+class EngineError(RuntimeError):
+    pass
+
+
+def _identity(data):
+    return data
+
+
+@dataclass
+class Outcome:
+    """What became of one task: its value, or a grader-side failure in words (never a score)."""
+
+    key: str
+    value: dict | None = None
+    error: str = ""
+    exception: BaseException | None = None
+
+
+class Engine:
+    """A Dask client with the workers that grade; use as a context manager."""
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None, log: Path | None = None):
+        self.workers = workers or default_workers()
+        self.scheduler = scheduler
+        self.log = log or Path(tempfile.gettempdir()) / "dlcourse-workers.log"  # local workers' own output
+        self.client = self.cluster = None
+
+    def __enter__(self) -> "Engine":
+        import dask
+        from distributed import Client, LocalCluster
+
+        dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+                         # One task on a worker at a time: a worker's death blames only the one it ran.
+                         "distributed.scheduler.worker-saturation": 1.0,
+                         "distributed.worker.daemon": False,  # workers start sandboxes of their own
+                         "distributed.admin.system-monitor.gil.enabled": False})
+        os.environ.update({k: v for k, v in _QUIET.items() if k not in os.environ})
+        try:
+            if self.scheduler:
+                self.client = Client(self.scheduler, timeout="15s")
+            else:
+                env = {**_QUIET, "DLCOURSE_WORKER_LOG": str(self.log)}
+                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=":0", silence_logs=logging.CRITICAL, env=env)
+                self.client = Client(self.cluster)
+        except OSError as err:
+            self.close()
+            where = self.scheduler or "a local cluster"
+            raise EngineError(f"cannot reach the Dask scheduler at {where}: {err} (start it with `dask scheduler`, "
+                              "and workers with `dask worker tcp://HOST:8786`)") from None
+        for name in ("distributed", "distributed.worker", "distributed.nanny", "distributed.scheduler",
+                     "distributed.client", "distributed.core", "distributed.batched"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        for thing in (self.client, self.cluster):
+            if thing is not None:
+                try:
+                    thing.close(timeout=10)
+                except Exception:  # shutting down: a worker that is already gone is no error
+                    pass
+        self.client = self.cluster = None
+
+    @property
+    def description(self) -> str:
+        n = len(self.client.scheduler_info().get("workers", {}))
+        where = f"the cluster at {self.scheduler}" if self.scheduler else "a local cluster"
+        return f"{n} worker{'s' if n != 1 else ''} on {where}"
+
+    def share(self, data):
+        """Data every task needs (the assignment's package), fetched by each worker once. It is a
+        task's result rather than scattered data, so a copy lost with a dead worker is made again."""
+        return self.client.submit(_identity, data, key=f"package-{os.urandom(4).hex()}", pure=False)
+
+    def warm(self, fn, *args) -> list:
+        """Run fn(*args) once on every worker now (imports, a pre-warmed sandbox), in the background."""
+        workers = list(self.client.scheduler_info().get("workers", {}))
+        return [self.client.submit(fn, *args, workers=[w], allow_other_workers=False, pure=False,
+                                   key=f"warm-{i}-{os.getpid()}-{id(args)}") for i, w in enumerate(workers)]
+
+    def run(self, fn, shared, jobs: dict[str, dict]) -> Iterator[Outcome]:
+        """Yield an Outcome per job (by its key) as each finishes; cancel the rest if interrupted."""
+        from distributed import as_completed
+
+        futures = {self.client.submit(fn, shared, job, key=f"grade-{key}-{os.urandom(4).hex()}", pure=False): key
+                   for key, job in jobs.items()}
+        try:
+            for future in as_completed(futures):
+                yield self._outcome(futures[future], future)
+        finally:
+            pending = [f for f in futures if not f.done()]
+            if pending:
+                self.client.cancel(pending, force=True)
+
+    @staticmethod
+    def _outcome(key: str, future) -> Outcome:
+        from distributed.scheduler import KilledWorker
+
+        if future.status == "finished":
+            return Outcome(key, value=future.result())
+        try:
+            err = future.exception()
+        except Exception as cancelled:  # cancelled or lost while the cluster went away
+            return Outcome(key, error=f"grading did not finish: {type(cancelled).__name__}")
+        if isinstance(err, KilledWorker):
+            return Outcome(key, error=WORKER_DIED, exception=err)
+        return Outcome(key, error=f"{type(err).__name__}: {err}", exception=err)
