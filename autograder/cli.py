@@ -12,13 +12,18 @@ def _build(args):
 
 
 def _release(args):
-    from autograder.release import release
+    from autograder.release import release, release_week
 
-    from autograder.release import opened_by
-
-    names = args.assignments or (opened_by(args.week) if args.week else None)
-    for path in release(names):
-        print(f"released {path}")
+    if args.week is None:
+        for path in release(args.assignments or None):
+            print(f"released {path}")
+        return 0
+    opened, held = release_week(args.week)
+    print(f"released (open by week {args.week}): {', '.join(opened)}" if opened
+          else f"no assignment opens by week {args.week}: nothing released")
+    if held:
+        print(f"held back (not yet open): {', '.join(held)}; exercises/ and the book list only what is released")
+    return 0
 
 
 def _progress(total):
@@ -35,6 +40,7 @@ def _grade(args):
     try:
         results = grade(args.submissions, assignment=args.assignment, out=out, id_pattern=args.id_pattern,
                         workers=args.workers, scheduler=args.scheduler, timeout=args.timeout,
+                        submission_timeout=args.submission_timeout, allow_unisolated=args.allow_unisolated,
                         memory_mb=args.memory_mb, db_url=args.db_url, students=args.student or None,
                         roster=args.roster, extensions=args.extensions,
                         log=lambda line: print(line, flush=True), progress=_progress)
@@ -55,6 +61,10 @@ def _grade(args):
 def _check_leaks(args):
     from autograder.site.leaks import find_leaks
 
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"{', '.join(missing)} does not exist (build the book first with `make book`, "
+                                "or give the folders to check)")
     leaks = find_leaks(args.paths)
     for leak in leaks:
         print(leak)
@@ -96,7 +106,8 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("release", help="generate exercises/ from solutions/ (all assignments by default)")
     r.add_argument("assignments", nargs="*", help="assignment names, e.g. convolution")
-    r.add_argument("--week", type=int, help="release the assignments dlcourse/schedule.yml opens by this week")
+    r.add_argument("--week", type=int, help="release exactly the assignments dlcourse/schedule.yml opens by this "
+                   "week (the others are removed from exercises/ until they open)")
     r.set_defaults(run=_release)
 
     g = sub.add_parser("grade", help="autograde a folder of submitted notebooks")
@@ -116,6 +127,10 @@ def parser() -> argparse.ArgumentParser:
                    "(moodle: Moodle's grade import; canvas: NTU COOL and other Canvas gradebooks)")
     g.add_argument("--timeout", type=float, default=DEFAULT.timeout,
                    help=f"seconds a cell of a submission may run (default: {DEFAULT.timeout:g})")
+    g.add_argument("--submission-timeout", type=float, default=DEFAULT.submission_timeout,
+                   help=f"seconds all of a submission's cells may run together (default: {DEFAULT.submission_timeout:g})")
+    g.add_argument("--allow-unisolated", action="store_true",
+                   help="where Linux namespaces are unavailable, grade in a plain process anyway (no isolation)")
     g.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb,
                    help=f"memory per submission in MB (default: {DEFAULT.memory_mb})")
     g.add_argument("--db-url", help="gradebook shared by several graders, e.g. "

@@ -15,18 +15,26 @@ class Limits:
 
     timeout: float = 120  # seconds of wall-clock time per cell: a test cell's calls into the submission together
     submission_timeout: float = 1800  # seconds of wall-clock time for all of a submission's cells together
+    cpu_per_second: float = 2  # CPU seconds per second of the time limits: two cores busy throughout
     memory_mb: int = 4096  # memory of the submission's processes, shared memory and tmpfs files included
     max_procs: int = 256  # processes and threads the submission may run at once
     max_file_mb: int = 256  # size of any one file the submission writes
+    max_requests: int = 5000  # grader requests into the submission per cell (calls, attributes, items)
+    reply_mb: int = 256  # decoded reply bytes per cell (JSON counted at its cost in the grader's memory)
+    submission_reply_mb: int = 1024  # decoded reply bytes for all of a submission's cells together
+    max_items: int = 100_000  # items one list(handle) or iter(handle) may bring back
+    max_output_chars: int = 20_000  # characters kept of a reply's stdout and of its stderr
+    max_message_chars: int = 2_000  # characters kept of an error message, a name or an exception's name
+    allow_unisolated: bool = False  # grade in a plain process where namespaces are unavailable (no isolation)
 
     @property
     def cpu_seconds(self) -> float:
-        """CPU time per cell: two cores busy for the whole wall-clock budget."""
-        return 2 * self.timeout
+        """CPU time per cell (its processes together)."""
+        return self.cpu_per_second * self.timeout
 
     @property
     def submission_cpu_seconds(self) -> float:
-        return 2 * self.submission_timeout
+        return self.cpu_per_second * self.submission_timeout
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -35,7 +35,8 @@ def make_class(folder: Path, n: int, A: str) -> dict[str, int]:
     ref = reference_answers(A)
     wrong = [parse_answers(p.read_text()) for p in sorted((REPO / "tests/submissions" / A).glob("*.py"))]
     tricks = [parse_answers(p.read_text()) for p in sorted((REPO / "tests/tampering").glob("*.py"))
-              if p.stem not in ("infinite_loop", "sleep_forever", "memory_blowup", "fork_bomb")]
+              if p.stem not in ("infinite_loop", "sleep_forever", "memory_blowup", "fork_bomb", "slow_correct",
+                               "shared_memory_hog")]
     # The tampering submissions in tests/tampering/ are written for the convolution assignment.
     kinds = itertools.cycle(["correct", "correct", "wrong", "tampering" if A == "convolution" else "wrong", "broken"])
     counts: dict[str, int] = {}

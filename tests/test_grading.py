@@ -71,7 +71,7 @@ def test_grades_csv_and_feedback_are_written_per_student(graded_pipeline_cases):
     rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8")))
     assert {row["student_id"] for row in rows} == {r.student for r in results.values()}
     ref = next(row for row in rows if row["file"].startswith("B10900001"))
-    same = next(col for col in rows[0] if "[test_conv2d_same]" in col)
+    same = next(col for col in rows[0] if col.endswith("conv2d same (/1)"))
     assert float(ref["score"]) == 10 and float(ref[same]) == 1 and same.endswith("(/1)")
     for r in results.values():
         assert (out / "feedback" / f"{r.student}.html").exists() == (r.status == "graded")
@@ -138,3 +138,64 @@ def test_file_name_that_is_not_utf8_is_graded_and_reported(tmp_path):
 ])
 def test_student_id_comes_from_the_file_name(filename, expected):
     assert student_id(filename) == expected
+
+
+def _solutions_copy(tmp_path, edit=None):
+    """A copy of the convolution assignment's source (to change its hidden tests or set-up)."""
+    import shutil
+
+    from autograder import SOLUTIONS
+
+    folder = tmp_path / "solutions"
+    shutil.copytree(SOLUTIONS / "convolution", folder / "convolution")
+    if edit:
+        path = folder / "convolution" / "convolution.ipynb"
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
+def _one_submission(folder):
+    import nbformat
+
+    from autograder.grading.samples import make_submission, reference_answers
+
+    folder.mkdir()
+    nbformat.write(make_submission("convolution", reference_answers("convolution")), folder / "B10900001.ipynb")
+    return folder
+
+
+def test_a_result_is_reused_only_while_hidden_tests_and_grader_are_unchanged(tmp_path, monkeypatch):
+    from autograder.grading import assignment
+    from autograder.grading.pipeline import grade
+
+    subs, out = _one_submission(tmp_path / "subs"), tmp_path / "out"
+    solutions = _solutions_copy(tmp_path)
+    kept = lambda lines: any("unchanged since the last run" in line for line in lines)
+    lines = []
+    grade(subs, assignment="convolution", out=out, solutions=solutions, workers=1, log=lines.append)
+    lines.clear()
+    grade(subs, assignment="convolution", out=out, solutions=solutions, workers=1, log=lines.append)
+    assert kept(lines), "nothing changed: the result is reused"
+    path = solutions / "convolution" / "convolution.ipynb"
+    path.write_text(path.read_text(encoding="utf-8").replace("for _ in range(50):", "for _ in range(51):"),
+                    encoding="utf-8")  # a hidden test changed
+    lines.clear()
+    grade(subs, assignment="convolution", out=out, solutions=solutions, workers=1, log=lines.append)
+    assert not kept(lines) and any(line.startswith("[1/1] B10900001") for line in lines)
+    monkeypatch.setattr(assignment, "_grader_digest", lambda: "another grader")  # the grader's code changed
+    lines.clear()
+    grade(subs, assignment="convolution", out=out, solutions=solutions, workers=1, log=lines.append)
+    assert not kept(lines)
+
+
+def test_set_up_code_that_fails_for_everyone_stops_grading_and_records_no_scores(tmp_path):
+    from autograder.grading.checker import GraderSetupError
+    from autograder.grading.pipeline import grade
+
+    # `autograder` imports in the grader but not in the sandbox: every student's set-up cell would fail.
+    solutions = _solutions_copy(tmp_path, lambda text: text.replace('"import numpy as np"', '"import numpy as np\\nimport autograder"', 1))
+    with pytest.raises(GraderSetupError, match="fails in the sandbox before any student code"):
+        grade(_one_submission(tmp_path / "subs"), assignment="convolution", out=tmp_path / "out",
+              solutions=solutions, workers=1, log=lambda *_: None)
+    assert not (tmp_path / "out" / "grades.csv").exists()
+    assert not list((tmp_path / "out" / "results").glob("*.json"))

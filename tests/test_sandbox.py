@@ -76,3 +76,66 @@ def test_failed_numpy_checks_do_not_show_the_expected_values():
                        ns, set(ns), NoSubmission())
     message = outputs[-1]["evalue"]
     assert "conv2d: values differ" in message and "4.5" not in message
+
+
+def test_a_test_cell_can_delete_a_name_where_the_submission_runs(sandbox):
+    sandbox.run_cell("def helper(x):\n    return x + 1\ndef uses_helper(x):\n    return helper(x) * 2")
+    assert sandbox.get("uses_helper")(1) == 4
+    assert sandbox.delete("helper") is True and sandbox.names(["helper", "uses_helper"]) == ["uses_helper"]
+    with pytest.raises(NameError, match="helper"):
+        sandbox.get("uses_helper")(1)
+    assert sandbox.delete("helper") is False
+
+
+def test_files_shipped_with_an_assignment_reach_the_submission_under_safe_names(sandbox, tmp_path):
+    (tmp_path / "img.png").write_bytes(b"\x89PNG fake")
+    sandbox.put_file(tmp_path / "img.png")
+    sandbox.put_file(tmp_path / "img.png", "data/images/img.png")
+    sandbox.run_cell("shipped = [open(p, 'rb').read() for p in ('img.png', 'data/images/img.png')]")
+    assert sandbox.get("shipped") == [b"\x89PNG fake"] * 2
+    for unsafe in ("/etc/passwd", "../img.png", "data/../../img.png", "data//img.png", "./img.png"):
+        with pytest.raises(ValueError, match="safe"):
+            sandbox.put_file(tmp_path / "img.png", unsafe)
+
+
+COLAB_CELL = """%matplotlib inline
+%config InlineBackend.figure_format = 'retina'
+!pip install -q some-package
+%pip install another-package
+%time total = sum(range(10))
+%timeit -n1 -r1 sum(range(10))
+!echo shell commands still run
+import matplotlib.pyplot as plt
+plt.plot([1, 2])
+answer = total * 2"""
+
+
+def test_notebook_syntax_from_colab_runs_or_is_skipped_with_a_note(sandbox):
+    result = sandbox.run_cell(COLAB_CELL)
+    assert result["error"] is None, result
+    assert sandbox.get("answer") == 90
+    out = result["stdout"]
+    assert "skipped `%matplotlib inline`" in out and "skipped `!pip install -q some-package`" in out
+    assert "skipped `%pip install another-package`" in out and "shell commands still run" in out
+    assert "Collecting" not in out and "Wall time" in out
+    timed = sandbox.run_cell("%%time\nlater = answer + 1")
+    assert timed["error"] is None and sandbox.get("later") == 91
+
+
+def _draws(seed) -> list[float]:
+    from autograder.limits import Limits
+    from autograder.sandbox.zygote import new_sandbox
+
+    box = new_sandbox(("numpy", "tensorflow"), limits=Limits(timeout=60), seed=seed)
+    try:
+        box.run_cell("import random, numpy as np, tensorflow as tf\n"
+                     "draws = [random.random(), float(np.random.rand()), float(tf.random.uniform(()))]")
+        return box.get("draws")
+    finally:
+        box.close()
+
+
+def test_a_seed_makes_a_regrade_draw_the_same_numbers_and_no_seed_fresh_ones():
+    assert _draws(7) == _draws(7)
+    assert all(a != b for a, b in zip(_draws(7), _draws(8)))
+    assert all(a != b for a, b in zip(_draws(None), _draws(None)))

@@ -5,6 +5,7 @@ saved in unusual ways (Colab, nbformat 3, huge outputs, helper cells) must keep 
 """
 import copy
 import json
+import socket
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from autograder.grading.samples import make_submission, parse_answers, reference_answers
+from test_sandbox_isolation import received
 
 pytestmark = pytest.mark.slow
 TAMPERING = Path(__file__).parent / "tampering"
@@ -101,6 +103,13 @@ def nbformat_3():
     return nbformat.convert(make_submission(A, reference_answers(A)), 3)
 
 
+def colab_magics():
+    """The reference with the notebook syntax Colab users write in their answer cells."""
+    ref = reference_answers(A)
+    ref["conv2d"] = "%matplotlib inline\n!pip install -q dlcourse\n%pip install -q numpy\n%time _t = 1\n" + ref["conv2d"]
+    return make_submission(A, ref)
+
+
 def huge_outputs():
     nb = make_submission(A, reference_answers(A))
     next(c for c in nb.cells if c.cell_type == "code").outputs = [
@@ -109,11 +118,20 @@ def huge_outputs():
 
 
 NOTEBOOK_TRICKS = [deleted_tests, duplicated_cells, relabelled_metadata, other_assignment]
-CORRECT_VARIANTS = [saved_by_colab, nbformat_3, huge_outputs]
+CORRECT_VARIANTS = [saved_by_colab, nbformat_3, huge_outputs, colab_magics]
+NETWORK_PORT = 47613  # where tests/tampering/network.py sends what it knows
 
 
 @pytest.fixture(scope="module")
-def tampered(tmp_path_factory):
+def grader_server():
+    """A server on the grading machine that submissions try to reach (tests/tampering/network.py)."""
+    assert f'"127.0.0.1", {NETWORK_PORT}' in (TAMPERING / "network.py").read_text()
+    with socket.create_server(("127.0.0.1", NETWORK_PORT)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def tampered(tmp_path_factory, grader_server):
     from autograder.grading.pipeline import grade
 
     subs = tmp_path_factory.mktemp("tampering")
@@ -151,15 +169,21 @@ def test_tampering_gains_nothing(tampered, name):
 @pytest.mark.parametrize("name, words", [
     ("exit_process", "exited"), ("infinite_loop", "timeout"), ("sleep_forever", "timeout"),
     ("memory_blowup", "memory"), ("other_assignment", "not the 'convolution' assignment"),
+    ("slow_correct", "time limit for this cell (15 s)"), ("shared_memory_hog", "more than 2048 MB of memory"),
+    ("malformed_reply", "cannot read"),
 ])
 def test_report_says_what_happened(tampered, name, words):
     assert words in tampered[0][name].message, tampered[0][name].message
 
 
-def test_network_is_unreachable_from_submissions(tampered):
-    results, out = tampered
-    nb = out / "course" / "autograded" / results["network"].student / A / f"{A}.ipynb"
-    assert "unreachable" in nb.read_text(encoding="utf-8")
+def test_network_is_unreachable_from_submissions(tampered, grader_server, monkeypatch):
+    assert received(grader_server) == b""  # nothing arrived while the class was graded
+    from autograder.sandbox import host, namespaces
+
+    monkeypatch.setattr(namespaces, "NAMESPACES", [n for n in namespaces.NAMESPACES if n != "--net"])
+    with host.Sandbox(timeout=15) as weak:  # the same attack, from a sandbox sharing the grader's network
+        weak.run_cell(_answers("network")["conv2d"])
+    assert received(grader_server) == b"a submission reached the network"
 
 
 def test_writing_to_grades_changes_nothing(tampered):
@@ -176,3 +200,4 @@ def test_correct_work_saved_in_unusual_ways_keeps_full_marks(tampered, build):
 
 def test_colab_notebook_is_matched_by_content_and_says_so(tampered):
     assert "matched by content" in tampered[0]["saved_by_colab"].message
+

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import REPO, SOLUTIONS, folder_digest
-from autograder.grading.course import nbgrader_api, prepare_course
+from autograder.grading.course import nbgrader_api, prepare_course, write_formgrader_config
 from autograder.grading.late import as_utc_naive, due_date
 from autograder.grading.normalize import grade_id, nbgrader_meta
 from autograder.limits import Limits
@@ -42,8 +42,13 @@ class Question:
     teaches: str = ""  # the book page that teaches it (path in the book, e.g. book/convolution.html)
 
     @property
+    def label(self) -> str:
+        """e.g. "2. 二維卷積 (2-D convolution): conv2d same" for the cell test_conv2d_same."""
+        return f"{self.title}: {self.grade_id.removeprefix('test_').replace('_', ' ')}"
+
+    @property
     def column(self) -> str:
-        return f"{self.title} [{self.grade_id}] (/{self.points:g})"
+        return f"{self.label} (/{self.points:g})"
 
 
 @dataclass
@@ -130,6 +135,7 @@ def prepare(out: Path, name: str, solutions: Path = SOLUTIONS, *, db_url: str | 
         prepare_course(root, name, solutions, db_url=db_url)
         stamp.write_text(digest)
     api = nbgrader_api(root, db_url=db_url)
+    write_formgrader_config(root, db_url)
     due = due_date(name)
     if due is not None:
         from nbgrader.api import Gradebook

@@ -21,14 +21,18 @@ import sys
 
 from nbformat.v4 import new_output
 
-from autograder.grading.normalize import grade_id, nbgrader_meta
+from autograder.grading.normalize import grade_id, is_given, mark_given, nbgrader_meta
 from autograder.limits import DEFAULT, Limits
+from autograder.sandbox.budget import Budget
+from autograder.sandbox.errors import GraderCannotRun
 from autograder.sandbox.host import RemoteError, SubmissionCrashed
+from autograder.sandbox.remote import RemoteObject
 from autograder.sandbox.zygote import new_sandbox
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
 HIDDEN_NOTE = "# （隱藏測試 hidden tests: run by the grader, not shown）\n"
 MAX_RESTARTS = 3
+UNSUPPORTED = "GraderCannotRun"  # the error name of a check the grader could not run: grade it by hand
 MESSAGE_CHARS = 2000  # of any failure message, cut before it is processed further
 OUTPUT_CHARS = 20_000  # of what a test cell prints
 # What IPython puts in every user namespace: never the submission's definitions.
@@ -40,9 +44,17 @@ class GraderSetupError(RuntimeError):
     """A locked set-up cell (instructor code) failed: the grader's problem, never the student's."""
 
 
+HANDIN_TAG = "handin-check"  # the pre-upload check (dlcourse/handin.py): for the student, not run when grading
+
+
 def cell_kind(cell) -> str:
-    """'test', 'answer', 'setup' (locked, not graded) or 'extra' (a cell the student added)."""
+    """'test', 'answer', 'setup' (locked, not graded), 'extra' (a cell the student added) or
+    'handin' (the locked pre-upload check, skipped)."""
     meta = nbgrader_meta(cell)
+    if meta.get("locked") and HANDIN_TAG in cell.get("metadata", {}).get("tags", []):
+        return "handin"
+    if is_given(cell):
+        return "setup"  # instructor code the release left unlocked: the release's own version
     if meta.get("grade") and not meta.get("solution"):
         return "test"
     if meta.get("solution"):
@@ -166,11 +178,13 @@ class _NoMagics:
 
 class _TestLocals(dict):
     """A test cell's local namespace: writes reach the grader's namespace (so functions a test
-    defines see each other); `del name` of a submission's name also deletes it in the sandbox."""
+    defines see each other); `del name` of a submission's name also deletes it in the sandbox, and
+    giving that name back one of the submission's objects (`helper = old_helper`) restores it there."""
 
     def __init__(self, ns: dict, standins: dict, sandbox):
         super().__init__()
         self.ns, self.standins, self.sandbox = ns, standins, sandbox
+        self.deleted: set[str] = set()
 
     def __getitem__(self, key):
         return self.ns[key]
@@ -179,11 +193,16 @@ class _TestLocals(dict):
         return key in self.ns
 
     def __setitem__(self, key, value):
+        if key in self.deleted and isinstance(value, RemoteObject) and value._sandbox is self.sandbox:
+            self.sandbox.bind(key, value)
+            self.deleted.discard(key)
+            self.standins[key] = value
         self.ns[key] = value
 
     def __delitem__(self, key):
         if key in self.standins and self.ns.get(key) is self.standins[key]:
             self.sandbox.delete(key)
+            self.deleted.add(key)
             del self.standins[key]
         del self.ns[key]
 
@@ -226,33 +245,44 @@ def cell_seed(seed: int | None, label: str) -> int | None:
     return int.from_bytes(hashlib.sha256(f"{seed}:{label}".encode()).digest()[:8], "big")
 
 
-def run_test(source: str, ns: dict, owned: set, sandbox, *, seed: int | None = None, label: str = "") -> list:
+def run_test(source: str, ns: dict, owned: set, sandbox, *, seed: int | None = None, label: str = "",
+             answers: set = frozenset()) -> list:
     """Outputs of one test cell run in the grader: an error output when a check failed.
 
     ns: the grader's namespace; owned: the names in it that are the grader's own (set-up cells,
     earlier tests), which the submission never supplies; names this cell defines join them.
+    answers: the names the release's answer cells define (for a plainer message when one is missing).
     """
     out = io.StringIO()
     standins: dict = {}
+    shown = []  # the value of a last expression, as a kernel shows it (nbgrader's partial credit)
     try:
-        code = compile(_python(source), f"<test {label}>", "exec")
-        wanted = referenced_names(code) - owned - set(dir(builtins)) - _IPYTHON_NAMES
-        found = sandbox.names(sorted(wanted))
-        unasked = [n for n in found if n not in wanted]
-        if unasked:
-            raise SubmissionCrashed("the submission's process answered with names the grader did not ask for "
-                                    f"({', '.join(map(repr, unasked[:5]))}): tampering with the grader's requests")
+        body, last = _split_last_expression(source, f"<test {label}>")
+        wanted = referenced_names(body) | (referenced_names(last) if last else set())
+        wanted -= owned | set(dir(builtins)) | _IPYTHON_NAMES
+        found = sandbox.names(sorted(wanted))  # only names asked for: anything else is refused there
         standins.update({name: sandbox.get(name) for name in found})
         ns.update(standins)
+        local = _TestLocals(ns, standins, sandbox)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out), seeded(cell_seed(seed, label)):
-            exec(code, ns, _TestLocals(ns, standins, sandbox))
+            exec(body, ns, local)
+            value = eval(last, ns, local) if last else None
+        if value is not None:
+            shown = [new_output("execute_result", data={"text/plain": repr(value)[:MESSAGE_CHARS]},
+                                execution_count=1)]
         failure = None
     except SubmissionCrashed as err:
         failure = _error_output("SubmissionCrashed", str(err)[:MESSAGE_CHARS])
+    except GraderCannotRun as err:  # said, so that the instructor grades the cell by hand
+        failure = _error_output(UNSUPPORTED, f"this check uses a feature the grader cannot run: {err}")
     except RemoteError as err:
         failure = _error_output(err.ename[:100], f"your code raised {err.ename[:100]}: {str(err.evalue)[:MESSAGE_CHARS]}")
     except AssertionError as err:
         failure = _error_output("AssertionError", scrub(str(err)))
+    except NameError as err:
+        why = (f"{err.name} is not defined: its answer cell did not run to the end (see the error there)"
+               if err.name in answers else str(err)[:MESSAGE_CHARS])
+        failure = _error_output("NameError", why)
     except Exception as err:  # a check that could not run on what the submission returned
         failure = _error_output(type(err).__name__, str(err)[:MESSAGE_CHARS])
     finally:
@@ -260,7 +290,18 @@ def run_test(source: str, ns: dict, owned: set, sandbox, *, seed: int | None = N
             if ns.get(name) is standin:
                 del ns[name]
     owned.update(n for n in ns if n not in standins)
-    return _stream("stdout", out.getvalue()) + ([failure] if failure else [])
+    return _stream("stdout", out.getvalue()) + shown + ([failure] if failure else [])
+
+
+def _split_last_expression(source: str, filename: str):
+    """(code for all but a last bare expression, that expression to evaluate or None), as IPython
+    runs a cell (a trailing `;` hides the value)."""
+    python = _python(source)
+    tree = ast.parse(python, filename)
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not python.rstrip().endswith(";"):
+        last = ast.Expression(tree.body.pop().value)
+        return compile(tree, filename, "exec"), compile(last, filename, "eval")
+    return compile(tree, filename, "exec"), None
 
 
 def _run_in_sandbox(cell, sandbox) -> list:
@@ -280,23 +321,27 @@ def _setup_in_grader(cell, ns: dict) -> None:
                                f"{type(err).__name__}: {err}") from None
 
 
-def _start(preload, limits: Limits, files):
-    box = new_sandbox(preload, timeout=limits.timeout, memory_mb=limits.memory_mb)
-    for path in files:
-        box.put_file(path)
+def _start(preload, limits: Limits, files: dict, budget: Budget | None = None, seed: int | None = None):
+    box = new_sandbox(preload, limits=limits, budget=budget, seed=seed)
+    for name, path in files.items():
+        box.put_file(path, name)
     return box
 
 
-def check_setup(nb, *, limits: Limits = DEFAULT, files=()) -> None:
+def check_setup(nb, *, limits: Limits = DEFAULT, files: dict = {}) -> str:
     """Run the release notebook's set-up cells alone, in the grader and in a fresh sandbox: GraderSetupError
-    if any fails. Set-up cells that fail there fail for every student: grade nobody."""
+    if any fails. Set-up cells that fail there fail for every student: grade nobody.
+    Returns the sandbox's isolation, in words."""
     ns = {"__name__": "__grader__", "get_ipython": _NoMagics}
+    nb = mark_given(nb)
     answers = answer_names(nb)
-    box = _start(setup_imports(nb), limits, files)
+    budget = Budget(limits)
+    box = _start(setup_imports(nb), limits, files, budget)
     try:
         for cell in (c for c in nb.cells if c.cell_type == "code" and cell_kind(c) == "setup"):
             if _uses_submission(cell, answers):
                 continue
+            budget.begin_cell(grade_id(cell) or "set-up")
             _setup_in_grader(cell, ns)
             try:
                 result = box.run_cell(cell.source)
@@ -308,16 +353,17 @@ def check_setup(nb, *, limits: Limits = DEFAULT, files=()) -> None:
                     f"{result['error'].get('ename')}: {str(result['error'].get('evalue'))[:300]}. Every submission "
                     "would fail it: check that the sandbox's Python has what the cell imports (the course "
                     "installed with `make`), then grade again")
+        return box.isolation
     finally:
         box.close()
 
 
-def grade_notebook(nb, *, release=None, limits: Limits = DEFAULT, files: list = (), seed: int | None = None,
+def grade_notebook(nb, *, release=None, limits: Limits = DEFAULT, files: dict = {}, seed: int | None = None,
                    workdir=None):
     """Run every code cell of an nbgrader notebook as described above; set each cell's outputs.
 
-    files (e.g. a trained model submitted with the notebook) are copied into the submission's
-    working directory first; workdir is where test cells run (the files shipped with the assignment).
+    files (name in the sandbox -> path: the files shipped with the assignment, a trained model
+    submitted with the notebook) are copied into the submission's working directory first; workdir is where test cells run (the files shipped with the assignment).
     release: the release notebook, whose answer stubs tell which set-up cells call student code
     (never the submission's own cells, which could claim any name); default nb itself.
 
@@ -330,22 +376,28 @@ def grade_notebook(nb, *, release=None, limits: Limits = DEFAULT, files: list = 
     answers = answer_names(release if release is not None else nb)
     done = []  # submission cells run so far, replayed after a restart
     preload = setup_imports(nb)
-    sandbox = _start(preload, limits, files)
+    budget = Budget(limits)  # the submission's time and requests, over every sandbox it gets
+    sandbox = _start(preload, limits, files, budget, seed)
     restarts = 0
     where = contextlib.chdir(workdir) if workdir else contextlib.nullcontext()
     try:
         for cell in (c for c in nb.cells if c.cell_type == "code"):
             kind = cell_kind(cell)
+            if kind == "handin":
+                continue
+            label = grade_id(cell) or "an added cell"
             if not sandbox.alive and restarts < MAX_RESTARTS:
                 restarts += 1
                 sandbox.close()
-                sandbox = _start(preload, limits, files)
+                sandbox = _start(preload, limits, files, budget, seed)
                 for earlier in done:
+                    budget.begin_cell(f"replay of {grade_id(earlier) or 'a cell'}")
                     with contextlib.suppress(SubmissionCrashed, RemoteError):
                         sandbox.run_cell(earlier.source)
+            budget.begin_cell(label)
             if kind == "test":
                 with where:
-                    cell.outputs = run_test(cell.source, ns, owned, sandbox, seed=seed, label=grade_id(cell) or "")
+                    cell.outputs = run_test(cell.source, ns, owned, sandbox, seed=seed, label=label, answers=answers)
                 cell.source = HIDDEN.sub(HIDDEN_NOTE, cell.source)
                 continue
             if kind == "setup" and not _uses_submission(cell, answers):

@@ -38,6 +38,14 @@ def nbgrader_config(course_root: Path, *, db_url: str | None = None) -> Config:
     ]
     c.Exchange.root = str(course_root / "exchange")  # never the system-wide /srv/nbgrader
     c.AssignLatePenalties.plugin_class = "autograder.grading.late.PercentPerDay"  # dlcourse/schedule.yml's policy
+    # Feedback pages in the course's template (autograder/grading/feedback.py).
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    from autograder.grading.feedback import TEMPLATES, DecorateFeedback
+
+    c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, DecorateFeedback]
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
     return c
 
 
@@ -58,6 +66,22 @@ def nbgrader_api(course_root: Path, **settings):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     config = nbgrader_config(course_root, **settings)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def write_formgrader_config(course_root: Path, db_url: str | None = None) -> Path:
+    """nbgrader_config.py in the course directory, so that nbgrader's formgrader (started there)
+    opens the same gradebook for hand grading. Autograding stays with `course grade`."""
+    c = nbgrader_config(course_root, db_url=db_url)
+    path = Path(course_root) / "nbgrader_config.py"
+    path.write_text(
+        "# Written by `course grade` for nbgrader's formgrader (hand grading): start Jupyter in this folder.\n"
+        "# Grade only by hand here; `course grade` autogrades (it runs submissions in a sandbox).\n"
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.root = {c.CourseDirectory.root!r}\n"
+        f"c.CourseDirectory.course_id = {c.CourseDirectory.course_id!r}\n"
+        f"c.CourseDirectory.db_url = {c.CourseDirectory.db_url!r}\n"
+        f"c.Exchange.root = {c.Exchange.root!r}\n", encoding="utf-8")
+    return path
 
 
 class CourseError(RuntimeError):

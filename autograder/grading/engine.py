@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import CancelledError
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,12 +126,11 @@ class Engine:
     def _outcome(key: str, future) -> Outcome:
         from distributed.scheduler import KilledWorker
 
-        if future.status == "finished":
+        try:  # waits when a finished task's result was lost with its worker and is being made again
             return Outcome(key, value=future.result())
-        try:
-            err = future.exception()
-        except Exception as cancelled:  # cancelled or lost while the cluster went away
-            return Outcome(key, error=f"grading did not finish: {type(cancelled).__name__}")
-        if isinstance(err, KilledWorker):
+        except KilledWorker as err:
             return Outcome(key, error=WORKER_DIED, exception=err)
-        return Outcome(key, error=f"{type(err).__name__}: {err}", exception=err)
+        except CancelledError as err:  # the cluster went away (distributed's FutureCancelledError too)
+            return Outcome(key, error=f"grading did not finish: {type(err).__name__}", exception=err)
+        except Exception as err:  # the task raised: the grader's failure, reported in words
+            return Outcome(key, error=f"{type(err).__name__}: {err}", exception=err)

@@ -28,6 +28,23 @@ def nbgrader_meta(cell) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+GIVEN = "given"  # metadata.dlcourse flag: a release code cell without nbgrader metadata (instructor code)
+
+
+def is_given(cell) -> bool:
+    meta = cell.get("metadata", {}).get("dlcourse")
+    return isinstance(meta, dict) and meta.get(GIVEN) is True
+
+
+def mark_given(release):
+    """The release with its unlocked, ungraded code cells flagged as instructor code (a copy)."""
+    nb = copy.deepcopy(release)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and not nbgrader_meta(cell):
+            cell.metadata.setdefault("dlcourse", {})[GIVEN] = True
+    return nb
+
+
 def is_answer(cell) -> bool:
     return bool(nbgrader_meta(cell).get("solution"))
 
@@ -128,7 +145,7 @@ def rebuild(submission, release, assignment: str, source=None):
     if duplicates:
         notes.append(f"{duplicates} duplicated answer cell(s) ignored (the first copy is graded)")
 
-    nb = copy.deepcopy(release)
+    nb = mark_given(release)  # only the release's own cells carry the flag: added cells are made fresh
     locked = {grade_id(c): c for c in (source.cells if source is not None else []) if grade_id(c)
               and not is_answer(c)}
     out = [_added(c) for c in extras.pop(None, [])]

@@ -8,6 +8,7 @@ the feedback). `grade` runs them for a class and writes grades.csv.
 from __future__ import annotations
 
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def check_inputs(submissions: Path, assignment: str, solutions: Path = SOLUTIONS
         raise IntakeError(f"{submissions} is empty: no submissions to grade")
     if submissions.is_file() and submissions.suffix.lower() != ".zip":
         raise IntakeError(f"{submissions} is neither a folder nor a .zip export")
+    if submissions.is_file() and not zipfile.is_zipfile(submissions):
+        raise IntakeError(f"{submissions} is not a zip file: download the class's submissions again from the "
+                          "platform, or give a folder of .ipynb files")
 
 
 def _intake(submissions: Path, out: Path) -> tuple[Path, list[Attention]]:
@@ -152,13 +156,18 @@ def _job(p: _Prepared) -> dict:
 
 def _problems(nb) -> list[str]:
     """In words, for the report: answer cells that raised, and crashes, timeouts or memory limits."""
+    from autograder.grading.checker import UNSUPPORTED
+
     raised, stopped = [], []
     for cell in nb.cells:
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.output_type != "error":
                 continue
             where = grade_id(cell) or "an added cell"
-            if out.ename == "SubmissionCrashed":
+            if out.ename == UNSUPPORTED:
+                stopped.append(f"cell {where} uses a feature the grader cannot run ({out.evalue.split(': ', 1)[-1]}): "
+                               "grade it by hand")
+            elif out.ename == "SubmissionCrashed":
                 stopped.append(f"{where}: {out.evalue}")
             elif cell.metadata.get("nbgrader", {}).get("solution"):
                 raised.append(f"{where}: {out.ename}")
@@ -177,8 +186,6 @@ def _failures(nb) -> dict[str, str]:
 
 def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, extension=None) -> Result:
     """nbgrader's autograde on the worker's outputs: scores, gradebook and feedback, in this process."""
-    from datetime import timedelta
-
     from nbgrader.api import Gradebook
 
     student = p.submission.student
@@ -197,7 +204,7 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
     notes = list(p.notes)
     with Gradebook(a.api.coursedir.db_url, a.api.coursedir.course_id) as gb:  # an extension moves the due date
         gb.update_or_create_student(student)
-        gb.update_or_create_submission(a.name, student, extension=extension or timedelta(0))
+        gb.update_or_create_submission(a.name, student, extension=extension if a.due else None)
     try:
         done = a.api.autograde(a.name, student)
     finally:
@@ -208,16 +215,7 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
         result.message = "nbgrader could not autograde: " + _last_error(done.get("log", "") + done.get("error", ""))
         return result
     with Gradebook(a.api.coursedir.db_url, a.api.coursedir.course_id) as gb:
-        sub = gb.find_submission(a.name, student)
-        result.score = sub.score
-        result.days_late = sub.total_seconds_late / 86400
-        result.penalty = sub.late_submission_penalty or 0.0
-        for nb_sub in sub.notebooks:
-            for g in nb_sub.grades:
-                if g.max_score:
-                    result.cells[g.name] = g.score
-                if g.needs_manual_grade:
-                    result.pending.append(g.name)
+        _scores_from(gb, a.name, result)
     for name in p.notebooks:
         autograded = nbformat.read(a.root / "autograded" / student / a.name / f"{name}.ipynb", as_version=4)
         notes += _problems(autograded)
@@ -227,6 +225,53 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
     result.message = "; ".join(n for n in notes if n)
     _feedback(a, student, out)
     return result
+
+
+def _scores_from(gb, assignment: str, result: Result) -> None:
+    """The result's points as the gradebook has them now (hand grading in formgrader included)."""
+    sub = gb.find_submission(assignment, result.student)
+    result.score = sub.score
+    result.days_late = sub.total_seconds_late / 86400
+    result.penalty = sub.late_submission_penalty or 0.0
+    result.cells, result.pending = {}, []
+    for nb_sub in sub.notebooks:
+        for g in nb_sub.grades:
+            if g.max_score:
+                result.cells[g.name] = g.score
+            if g.needs_manual_grade:
+                result.pending.append(g.name)
+
+
+def hand_grades(a: Assignment, cache: Cache) -> list[str]:
+    """Take the scores entered by hand (nbgrader's formgrader) into the results still waiting for them."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    updated = []
+    with Gradebook(a.api.coursedir.db_url, a.api.coursedir.course_id) as gb:
+        for student, result in cache.all().items():
+            if not result.pending:
+                continue
+            try:
+                _scores_from(gb, a.name, result)
+            except MissingEntry:
+                continue
+            if not result.pending:
+                result.message = "; ".join(m for m in result.message.split("; ") if not m.startswith("needs hand"))
+            cache.put(result, cache.key(student))
+            updated.append(student)
+    return updated
+
+
+def _feedback_pages(a: Assignment) -> None:
+    """What each feedback page names its checks and where they link (grading/feedback.py)."""
+    from autograder.grading.feedback import DecorateFeedback
+    from autograder.site.colab import book_url
+    from dlcourse.schedule import assignments
+
+    title = next((s.title for s in assignments() if s.id == a.name), a.name)
+    DecorateFeedback.pages[a.name] = {
+        "title": f"作業回饋 (Feedback)：{title}", "titles": {q.grade_id: q.label for q in a.questions},
+        "links": {q.grade_id: book_url(q.teaches) for q in a.questions if q.teaches}}
 
 
 def _feedback(a: Assignment, student: str, out: Path) -> None:
@@ -316,6 +361,8 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     for r in results.values():
         if r.status == "invalid":
             cache.put(r, "invalid")
+    if hand_grades(a, cache):
+        results.update({s: r for s, r in cache.all().items() if s in results})
     ordered = class_results(cache, class_list, a.max_score, results)  # earlier runs' students too
     write_csv(ordered, out / "grades.csv", a.questions)
     log(summary([results[s] for s in sorted(results)], attention, total=len(ordered)))
@@ -329,6 +376,7 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
     from autograder.grading.engine import Engine
     from autograder.grading.worker import grade_student, prepare as prepare_worker
 
+    _feedback_pages(a)
     log(f"starting the graders ({'the cluster at ' + scheduler if scheduler else 'a local cluster'})")
     with Engine(workers, scheduler, log=out / "workers.log") as engine:
         package = engine.share(a.package(limits))
@@ -362,7 +410,9 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
 
 
 def _stop_on_grader_setup(outcome) -> None:
+    """A failure every submission would share (set-up cells, no isolation) stops the run: no scores."""
     from autograder.grading.checker import GraderSetupError
+    from autograder.sandbox.errors import IsolationUnavailable
 
-    if isinstance(outcome.exception, GraderSetupError):
+    if isinstance(outcome.exception, (GraderSetupError, IsolationUnavailable)):
         raise GraderSetupError(f"{outcome.exception} (no scores were recorded)")

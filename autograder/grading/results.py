@@ -89,6 +89,13 @@ class Cache:
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
+    def key(self, student: str) -> str | None:
+        """The key the stored result was graded under."""
+        try:
+            return json.loads(self._path(student).read_text(encoding="utf-8")).get("key")
+        except (OSError, ValueError):
+            return None
+
     def put(self, result: Result, key: str) -> None:
         tmp = self._path(result.student).with_suffix(".tmp")
         tmp.write_text(json.dumps({"key": key, "result": asdict(result)}, ensure_ascii=False), encoding="utf-8")

@@ -20,7 +20,7 @@ if os.environ.get("DLCOURSE_WORKER_LOG"):  # a local cluster's worker: TensorFlo
     os.dup2(_log, 2)
 
 _UNPACKED: dict[str, Path] = {}  # package digest -> folder holding the assignment's shipped files
-_CHECKED: set[str] = set()  # packages whose set-up cells ran cleanly here
+_CHECKED: dict[str, str] = {}  # packages whose set-up cells ran cleanly here -> the sandbox's isolation
 
 
 def _unpack(package: dict) -> Path:
@@ -35,8 +35,9 @@ def _unpack(package: dict) -> Path:
     return _UNPACKED[digest]
 
 
-def _shipped(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file())
+def _shipped(folder: Path) -> dict[str, Path]:
+    """The assignment's files by the name the submission sees them under (e.g. data/img.png)."""
+    return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def prepare(package: dict) -> str:
@@ -45,15 +46,13 @@ def prepare(package: dict) -> str:
 
     from autograder.grading.checker import check_setup
     from autograder.limits import Limits
-    from autograder.sandbox.host import Sandbox
-
     folder = _unpack(package)
     if package["digest"] not in _CHECKED:
         limits = Limits.from_dict(package["limits"])
         for text in package["releases"].values():
-            check_setup(nbformat.reads(text, as_version=4), limits=limits, files=_shipped(folder))
-        _CHECKED.add(package["digest"])
-    return Sandbox.mode_in_use or "unknown"
+            isolation = check_setup(nbformat.reads(text, as_version=4), limits=limits, files=_shipped(folder))
+        _CHECKED[package["digest"]] = isolation
+    return _CHECKED[package["digest"]]
 
 
 def grade_student(package: dict, job: dict) -> dict:
@@ -74,7 +73,7 @@ def grade_student(package: dict, job: dict) -> dict:
         files = _shipped(folder)
         for name, data in job["attachments"].items():
             (Path(tmp) / name).write_bytes(data)
-            files.append(Path(tmp) / name)
+            files[name] = Path(tmp) / name
         for name, text in job["notebooks"].items():
             release = nbformat.reads(package["releases"][name], as_version=4)
             nb = grade_notebook(nbformat.reads(text, as_version=4), release=release, limits=limits, files=files,

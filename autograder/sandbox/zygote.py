@@ -1,10 +1,12 @@
 """Pre-warmed sandboxes: import TensorFlow once per grader, not once per submission.
 
 A zygote is a sandboxed process (the same namespaces and root file system as any sandbox, see
-host.py) that imports the heavy libraries and then only forks: each submission gets a fresh
-child, a copy of the zygote's untouched memory, which drops to the submission's user id and
-limits before it reads its first request. Before each fork the zygote kills whatever the previous
-child left running and empties its /tmp, so one submission cannot see another's state.
+namespaces.py) that imports the heavy libraries and then only forks: each submission gets a fresh
+child, a copy of the zygote's untouched memory, which takes its own IPC namespace, keeps only its
+two pipes (not the zygote's log) and drops to the submission's user id and limits before it reads
+its first request; the host puts it in the submission's memory cgroup. Before each fork the zygote
+kills whatever the previous child left running and empties the folders it could write, so one
+submission cannot see another's state.
 
 The zygote runs no submission code, but as its children share its PID namespace it is used only
 where they can run as another user than the zygote (a grader running as root); elsewhere every
@@ -20,28 +22,20 @@ import subprocess
 import sys
 import tempfile
 
-from autograder.sandbox.inside.runner import libc_call
-from autograder.sandbox.host import (SCRATCH, Sandbox, SubmissionCrashed, _namespaces_argv, _runner_env, kill_group,
-                                process_table, runner_argv)
+from autograder.sandbox.cgroup import MemoryGroup
+from autograder.sandbox.errors import SubmissionCrashed
+from autograder.sandbox.host import Sandbox
+from autograder.sandbox.namespaces import SCRATCH, namespaces_argv, runner_argv, runner_env
+from autograder.sandbox.inside.confine import libc_call
+from autograder.sandbox.processes import (descendants, kill_all, kill_group, namespace_pid, process_table,
+                                          running)
 
 # What every course notebook imports sooner or later; a setup cell's own imports are added.
 PRELOAD = ("numpy", "matplotlib.pyplot", "tensorflow", "keras", "IPython.core.interactiveshell")
 START_TIMEOUT = 300  # seconds for the zygote's imports on a loaded machine
+FORK_TIMEOUT = 60  # seconds for a fork and the child's first answer
+ZYGOTE_SHM_BYTES = 2**20  # the zygote's own IPC namespace needs none; each child gets its own
 _PR_SET_PDEATHSIG = 1
-
-
-def _descendants(root: int, table: dict) -> list[int]:
-    """Live (not zombie) processes below root."""
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, *_) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    found, stack = [], list(children.get(root, []))
-    while stack:
-        pid = stack.pop()
-        stack.extend(children.get(pid, []))
-        if table[pid][2] != "Z":
-            found.append(pid)
-    return found
 
 
 def _die_with_parent():
@@ -58,12 +52,13 @@ class Zygote:
 
     def start(self) -> "Zygote":
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {**_runner_env(), "DLCOURSE_ZYGOTE_FD": str(theirs.fileno()),
+        # One zygote serves every submission: threads for the default CPU budget.
+        env = {**runner_env(), "DLCOURSE_ZYGOTE_FD": str(theirs.fileno()),
                "DLCOURSE_PRELOAD": ",".join(self.preload)}
         self.log = tempfile.TemporaryFile()
         # uid None: the zygote keeps root inside its namespaces; each child drops before running code.
         self.proc = subprocess.Popen(
-            _namespaces_argv(runner_argv(), uid=None), env=env, cwd="/",
+            namespaces_argv(runner_argv(), uid=None, shm_bytes=ZYGOTE_SHM_BYTES), env=env, cwd="/",
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
             pass_fds=(theirs.fileno(),), preexec_fn=_die_with_parent)
         theirs.close()
@@ -85,34 +80,27 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def fork(self, request_fd: int, reply_fd: int, request: dict) -> None:
-        """Start a child serving one submission on the two given pipe ends."""
+    def fork(self, request_fd: int, reply_fd: int, request: dict) -> int:
+        """Start a child serving one submission on the two given pipe ends; its pid in the namespace."""
         if not self.alive:
             raise SubmissionCrashed("the pre-warmed sandbox is not running")
         try:
             socket.send_fds(self.control, [json.dumps(request).encode()], [request_fd, reply_fd])
         except OSError as err:
             raise SubmissionCrashed(f"the pre-warmed sandbox did not take the request: {err}") from None
-        reply = self._reply(60)
+        reply = self._reply(FORK_TIMEOUT)
         if "pid" not in reply:
             raise SubmissionCrashed(f"the pre-warmed sandbox could not fork: {reply.get('error', 'no answer')}")
+        return reply["pid"]
 
     def children(self, table: dict | None = None) -> list[int]:
         """Host pids of every process below the zygote: the current submission's."""
         table = table if table is not None else process_table()
-        inits = [pid for pid, (ppid, *_) in table.items() if ppid == self.proc.pid]  # unshare's child
-        return [pid for init in inits for pid in _descendants(init, table)]
-
-    def rss_mb(self) -> float:
-        table = process_table()
-        return sum(table[pid][3] for pid in self.children(table)) / 2**20
+        inits = [pid for pid, proc in table.items() if proc.ppid == self.proc.pid]  # unshare's child
+        return [pid for init in inits for pid in descendants(init, table)]
 
     def kill_children(self) -> None:
-        for pid in self.children():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_all(self.children())
 
     def close(self) -> None:
         kill_group(self.proc)
@@ -123,43 +111,57 @@ class Zygote:
 class ForkedSandbox(Sandbox):
     """A Sandbox whose process is a fresh child of a zygote instead of a new Python."""
 
-    def __init__(self, zygote: Zygote, **limits):
-        super().__init__(**limits)
+    # What the zygote does to keep one submission from the next (inside/zygote.py); a test
+    # switches one off to show what it prevents.
+    protect = ("scratch", "ipc", "fds")
+
+    def __init__(self, zygote: Zygote, **settings):
+        super().__init__(**settings)
         self.zygote = zygote
         self.closed = False
-        self.baseline_mb = 0.0  # set at start: what a fresh copy maps of the zygote's libraries
+        self.runner = None  # host pid of the forked child
 
     def start(self) -> "ForkedSandbox":
-        self.problem = None
+        self.problem, self.mode = None, "zygote"
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         self.requests, self.replies = os.fdopen(req_w, "wb"), os.fdopen(rep_r, "rb")
-        self.scratch, self.mode = SCRATCH, "zygote"
+        self.scratch = SCRATCH
+        self.group = MemoryGroup.create(self.limits.memory_mb)
+        request = {"cwd": str(SCRATCH), "uid": self.uid, "limits": self.rlimits(True), "protect": list(self.protect),
+                   "shm_bytes": self.limits.memory_mb * 2**20}
         try:
-            self.zygote.fork(req_r, rep_w, {"cwd": str(SCRATCH), "uid": self.uid, "limits": self.limits(self.max_procs)})
+            inner = self.zygote.fork(req_r, rep_w, request)
         finally:
             os.close(req_r)
             os.close(rep_w)
-        # A fresh copy already maps the zygote's libraries: shared pages, not the submission's use.
-        self.baseline_mb = self.zygote.rss_mb()
-        if self.value("ping") != "pong":
-            self._end("the sandbox did not answer")
+        self._refresh_pids()
+        self.runner = next((pid for pid in self.pids if namespace_pid(pid) == inner), None)
+        if self.group:  # the child waits for its first request: nothing of it runs outside the group yet
+            for pid in self.pids:
+                self.group.add(pid)
+        else:  # a fresh copy already maps the zygote's memory: shared pages, not the submission's use
+            self.baseline_bytes = self._unshared_bytes()
+        self._ping(FORK_TIMEOUT)
         return self
+
+    def _refresh_pids(self, table: dict | None = None) -> None:
+        self.pids = self.zygote.children(table)
 
     @property
     def alive(self) -> bool:
-        return not self.closed and self.problem is None and bool(self.zygote.children())
-
-    def _rss_mb(self) -> float:
-        return self.zygote.rss_mb() - self.baseline_mb
+        return not self.closed and self.problem is None and self._exit_code() is None
 
     def _exit_code(self):
-        return None if self.zygote.children() else "unknown"
+        """None while the child runs (a dead one stays a zombie until the next fork, so its pid is
+        not reused before then)."""
+        return None if self.runner and running(self.runner) else "unknown"
 
     def close(self) -> None:
         self.closed = True
         self.zygote.kill_children()
         self._close_streams()
+        self._remove_group()
 
 
 _zygote: Zygote | None = None  # one per grader process: the current assignment's
@@ -168,27 +170,33 @@ _disabled = os.environ.get("DLCOURSE_NO_ZYGOTE") == "1"
 
 def usable() -> bool:
     """Whether submissions can be forked from a zygote here (root, namespaces, not switched off)."""
-    return not _disabled and os.geteuid() == 0 and Sandbox.mode_in_use != "plain"
+    return (not _disabled and os.geteuid() == 0 and Sandbox.namespaces_failed is None
+            and os.environ.get("DLCOURSE_SANDBOX") != "plain")
 
 
-def new_sandbox(preload: tuple[str, ...] = (), **limits) -> Sandbox:
-    """A started sandbox for one submission: forked from this process's zygote when possible."""
+def new_sandbox(preload: tuple[str, ...] = (), **settings) -> Sandbox:
+    """A started sandbox for one submission: forked from this process's zygote when possible.
+
+    settings are Sandbox's: limits=, budget=, seed=, uid= (and single limits such as timeout=).
+    """
     global _disabled, _zygote
-    preload = tuple(dict.fromkeys((*PRELOAD, *preload)))
     if usable():
+        warm = tuple(dict.fromkeys((*PRELOAD, *preload)))
         try:
-            if _zygote is None or _zygote.preload != preload or not _zygote.alive:
+            if _zygote is None or _zygote.preload != warm or not _zygote.alive:
                 _close()
-                _zygote = Zygote(preload).start()
+                _zygote = Zygote(warm).start()
         except (SubmissionCrashed, OSError) as err:
             print(f"pre-warmed sandboxes unavailable ({err}); starting one per submission", file=sys.stderr)
             _disabled = True
         else:
+            box = ForkedSandbox(_zygote, **settings)
             try:
-                return ForkedSandbox(_zygote, **limits).start()
+                return box.start()
             except (SubmissionCrashed, OSError):
+                box.close()
                 _zygote.close()  # the next submission gets a new zygote; this one a fresh sandbox
-    return Sandbox(**limits).start()
+    return Sandbox(preload=preload, **settings).start()
 
 
 @atexit.register

@@ -4,7 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from autograder import REPO, folder_digest
+from autograder.site.publish import released_toc
 
 
 class BuildError(RuntimeError):
@@ -33,6 +36,11 @@ def build_book(output: Path = REPO, *, book: Path = REPO) -> Path:
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jupyter_book), "build", str(book), "--path-output", str(output),
            "--warningiserror", "--keep-going"]
+    toc = released_toc(book / "_toc.yml", book)
+    if toc is not None:  # assignments not yet released (course release --week N) are left out
+        path = output / "_build" / "_toc.released.yml"
+        path.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        cmd += ["--toc", str(path)]
     if subprocess.run(cmd).returncode != 0:
         raise BuildError("jupyter-book build failed: see the warnings above (run `make book` to retry)")
     html = output / "_build" / "html"

@@ -96,6 +96,31 @@ def toc_files(toc: Path = REPO / "_toc.yml") -> list[str]:
     return [str(Path(f).with_suffix("")) if Path(f).suffix in (".md", ".ipynb") else f for f in files]
 
 
+def released_toc(toc: Path, root: Path) -> dict | None:
+    """The table of contents without the assignments that are not released (their notebook is
+    missing under exercises/, e.g. after `course release --week N`); None when nothing is missing."""
+    data = yaml.safe_load(toc.read_text(encoding="utf-8")) or {}
+    dropped = False
+
+    def keep(entries):
+        nonlocal dropped
+        kept = []
+        for entry in entries or []:
+            page = str(entry.get("file", ""))
+            if page.startswith("exercises/") and page_source(root, str(Path(page).with_suffix(""))) is None:
+                dropped = True
+                continue
+            kept.append(entry)
+        return kept
+
+    for part in data.get("parts") or []:
+        part["chapters"] = keep(part.get("chapters"))
+    data["parts"] = [p for p in data.get("parts") or [] if p.get("chapters")] or None
+    if data["parts"] is None:
+        data.pop("parts")
+    return data if dropped else None
+
+
 def page_source(root: Path, page: str) -> Path | None:
     """The file a TOC entry is built from (.ipynb or .md), or None."""
     return next((p for p in (root / f"{page}.ipynb", root / f"{page}.md") if p.is_file()), None)
@@ -232,6 +257,9 @@ def student_tree(target: Path, repo: Path = REPO) -> Path:
     for name in (*PUBLIC_FOLDERS, *PUBLIC_FILES, *_local_extension_folders(repo / "_config.yml")):
         if (repo / name).exists():
             _copy(repo / name, target / name)
+    toc = released_toc(repo / "_toc.yml", repo)
+    if toc is not None:  # only what is released is listed (course release --week N)
+        (target / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (target / "Makefile").write_text(MAKEFILE, encoding="utf-8")
     (target / "pyproject.toml").write_text(
         student_pyproject((repo / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")

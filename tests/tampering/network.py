@@ -1,12 +1,11 @@
-# Reach the network (e.g. to fetch answers).
+# Reach the network: send what the submission knows to a server on the grading machine itself.
 # cell: conv2d
-import urllib.request
+import socket
 try:
-    urllib.request.urlopen("http://1.1.1.1/", timeout=3)
-    NETWORK = "reachable"
-except Exception as _err:
-    NETWORK = f"unreachable: {_err}"
-print(NETWORK)
+    with socket.create_connection(("127.0.0.1", 47613), timeout=3) as _s:
+        _s.sendall(b"a submission reached the network")
+except OSError:
+    pass
 
 def conv2d(image, kernel, stride=1, padding="valid"):
     return np.zeros((1, 1))

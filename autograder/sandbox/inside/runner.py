@@ -5,30 +5,53 @@ read-only); talks to the grader over two pipes. Everything here is reachable by 
 so nothing here decides a grade: the grader only receives plain data (see wire.py) and judges it
 in its own process.
 """
+import builtins
 import contextlib
 import io
+import itertools
 import os
 import sys
 
-if __package__:  # imported by the grader (its limits and libc helpers)
-    from autograder.sandbox.inside.wire import decode, encode, read_message, write_message
-else:  # run as a script in the sandbox: wire.py sits beside this file
-    from wire import decode, encode, read_message, write_message
-
-OUTPUT_LIMIT = 20_000  # characters of captured output kept per request
+from wire import check_file_name, decode, encode, read_message, write_message
 
 
-def _error(exc: BaseException) -> dict:
-    return {"ename": type(exc).__name__, "evalue": str(exc)[:2000]}
+def _text(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except Exception:  # a submission's exception whose __str__ fails
+        return "(no message)"
+
+
+def _error(exc: BaseException, chars: int) -> dict:
+    """What the grader learns of an exception: its type's name, the nearest builtin type it
+    derives from (so `except ValueError` works for a subclass), its message."""
+    builtin = next((c.__name__ for c in type(exc).__mro__ if getattr(builtins, c.__name__, None) is c), None)
+    return {"ename": type(exc).__name__, "builtin": builtin, "evalue": _text(exc)[:chars]}
+
+
+def seed_everything(seed) -> int:
+    """Seed Python's random, NumPy and, if imported, TensorFlow and Keras; None: a fresh random seed."""
+    import random
+
+    seed = (int.from_bytes(os.urandom(4), "little") if seed is None else int(seed)) % 2**32
+    random.seed(seed)
+    if "numpy" in sys.modules:
+        sys.modules["numpy"].random.seed(seed)
+    if "keras" in sys.modules:
+        sys.modules["keras"].utils.set_random_seed(seed)  # also TensorFlow's global seed
+    elif "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].random.set_seed(seed)
+    return seed
 
 
 class Runner:
     def __init__(self):
-        from IPython.core.interactiveshell import InteractiveShell
+        from shell import GradingShell
 
-        self.shell = InteractiveShell.instance(colors="nocolor")
+        self.shell = GradingShell.instance(colors="nocolor")
         self.ns = self.shell.user_ns
         self.handles = {}
+        self.output_chars, self.message_chars = 20_000, 2_000  # each request says; these only start it
 
     def to_handle(self, obj) -> int:
         self.handles[id(obj)] = obj
@@ -42,20 +65,31 @@ class Runner:
     def run_cell(self, code: str) -> dict:
         result = self.shell.run_cell(code, store_history=False, silent=False)
         err = result.error_before_exec or result.error_in_exec
-        return {"error": _error(err) if err is not None else None}
+        return {"error": _error(err, self.message_chars) if err is not None else None}
 
     def handle(self, header: dict, blobs: list):
         op = header.pop("op")
         f = {key: decode(value, blobs, self.from_handle) for key, value in header.items()}
         if op == "ping":
             return "pong"
+        if op == "seed":
+            return seed_everything(f["seed"])
         if op == "exec":
             return self.run_cell(f["code"])
-        if op == "put":  # a file submitted with the notebook, e.g. a trained model
-            name = os.path.basename(f["name"])
+        if op == "put":  # a file shipped with the assignment or submitted with the notebook
+            name = check_file_name(f["name"])
+            if os.path.dirname(name):
+                os.makedirs(os.path.dirname(name), exist_ok=True)
             with open(name, "wb") as out:
                 out.write(f["data"])
             return name
+        if op == "delete":
+            found = f["name"] in self.ns
+            self.ns.pop(f["name"], None)
+            return found
+        if op == "bind":  # a test cell restoring a name it deleted: the object is the submission's own
+            self.ns[f["name"]] = f["value"]
+            return True
         if op == "names":
             return [name for name in f["names"] if name in self.ns]
         if op == "get":
@@ -69,11 +103,23 @@ class Runner:
             return target[f["key"]]
         if op == "len":
             return len(target)
+        if op == "iter":  # the whole sequence in one reply, one item more than allowed shows it is too long
+            return list(itertools.islice(iter(target), f["max_items"] + 1))
+        if op == "array":
+            import numpy as np
+
+            array = np.asarray(target)
+            if array.dtype.kind not in "biufc":
+                raise TypeError(f"cannot make an array of numbers from it (dtype {array.dtype})")
+            return array
         raise ValueError(f"unknown request {op!r}")
 
     def serve(self, requests, replies):
         while True:
-            header, blobs = read_message(requests)
+            header, blobs, _ = read_message(requests)
+            # The grader cuts replies to these sizes itself; cutting here only keeps them small.
+            self.output_chars = header.pop("output_chars", self.output_chars)
+            self.message_chars = header.pop("message_chars", self.message_chars)
             out, err = io.StringIO(), io.StringIO()
             try:
                 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -81,9 +127,9 @@ class Runner:
                 tree, value_blobs = encode(value, self.to_handle)
                 reply = {"ok": True, "value": tree}
             except BaseException as exc:  # the submission's errors are data for the grader
-                reply, value_blobs = {"ok": False, "error": _error(exc)}, []
-            reply["stdout"] = out.getvalue()[-OUTPUT_LIMIT:]
-            reply["stderr"] = err.getvalue()[-OUTPUT_LIMIT:]
+                reply, value_blobs = {"ok": False, "error": _error(exc, self.message_chars)}, []
+            reply["stdout"] = out.getvalue()[-self.output_chars:]
+            reply["stderr"] = err.getvalue()[-self.output_chars:]
             write_message(replies, reply, value_blobs)
 
 
@@ -94,131 +140,30 @@ def serve(request_fd: int, reply_fd: int, cwd: str) -> None:
     Runner().serve(requests, replies)
 
 
-# -- the zygote: libraries imported once, a fresh forked copy for each submission ------------------
-
-def libc_call(name: str, *args) -> None:
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    if getattr(libc, name)(*args) != 0:
-        raise OSError(ctypes.get_errno(), f"{name} failed")
-
-
-def _drop_privileges(uid) -> None:
-    """Become uid with no capabilities and no way to regain any (what setpriv does for a fresh sandbox)."""
-    if uid is None:
-        return
-    pr_capbset_drop, pr_set_no_new_privs = 24, 38
-    for cap in range(64):
-        try:
-            libc_call("prctl", pr_capbset_drop, cap, 0, 0, 0)
-        except OSError:
-            break  # past the last capability this kernel knows
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-    libc_call("prctl", pr_set_no_new_privs, 1, 0, 0, 0)
-
-
-def apply_limits(file_bytes: int, cpu_seconds: int, procs) -> None:
-    """A submission's resource limits, for this process and what it starts (procs None: no limit)."""
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if procs is not None:
-        resource.setrlimit(resource.RLIMIT_NPROC, (procs, procs))
-
-
-def _child(request: dict, request_fd: int, reply_fd: int) -> None:
-    os.setsid()
-    _drop_privileges(request.get("uid"))
-    apply_limits(**request["limits"])
-    if "numpy" in sys.modules:  # a forked copy inherits the zygote's random state: give it its own
-        sys.modules["numpy"].random.seed()
-    serve(request_fd, reply_fd, request["cwd"])
-
-
-def _fresh_scratch(cwd: str) -> None:
-    """Kill what the previous submission left running and empty the file systems it could write."""
-    import shutil
-    import signal
-    import time
-
-    if os.getpid() != 1:  # only as init of the sandbox's own PID namespace, in its own /tmp
-        raise RuntimeError("the zygote runs only inside the sandbox's namespaces")
-    while True:  # until every process the previous submission started is gone and reaped
-        try:
-            os.kill(-1, signal.SIGKILL)  # from init, -1 reaches every other process of the namespace
-        except ProcessLookupError:
-            pass
-        try:
-            if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                time.sleep(0.01)
-        except ChildProcessError:
-            break
-    for folder in {"/tmp", "/dev/shm", cwd}:  # the sandbox's own tmpfs mounts (see host.py)
-        for entry in os.listdir(folder) if os.path.isdir(folder) else []:
-            path = os.path.join(folder, entry)
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
-    os.makedirs(cwd, exist_ok=True)
-    os.chmod(cwd, 0o1777)
-
-
-def zygote(control_fd: int, preload: list) -> None:
-    """Import preload once, then fork one child per request; a child serves one submission.
-
-    The zygote runs no submission code: each child drops to the submission's user and limits
-    before it reads its first request, and starts from the zygote's untouched memory.
-    """
+def _preload(names: list) -> None:
     import importlib
-    import json
-    import signal
-    import socket
 
-    control = socket.socket(fileno=control_fd)
-    for name in preload:
+    for name in names:
         try:
             importlib.import_module(name)
-        except Exception:  # a library missing here is imported (and fails) in the child as usual
+        except Exception:  # a library missing here is imported (and fails) in the submission as usual
             pass
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    control.send(b'{"ready": true}')
-    while True:
-        message, fds, _, _ = socket.recv_fds(control, 65536, 2)
-        if not message:  # the grader closed the channel
-            os._exit(0)
-        request = json.loads(message)
-        if len(fds) != 2:
-            control.send(json.dumps({"error": "expected two pipe ends"}).encode())
-            continue
-        _fresh_scratch(request["cwd"])
-        pid = os.fork()
-        if pid == 0:
-            control.close()
-            try:
-                _child(request, *fds)
-            finally:
-                os._exit(0)
-        for fd in fds:
-            os.close(fd)
-        control.send(json.dumps({"pid": pid}).encode())
 
 
 def main():
+    if "DLCOURSE_RUNNER_UID" in os.environ:  # a plain process started as root: no root for the submission
+        from confine import drop_privileges, reach_imports_through_fds
+
+        reach_imports_through_fds()
+        drop_privileges(int(os.environ.pop("DLCOURSE_RUNNER_UID")))
+    _preload([m for m in os.environ.pop("DLCOURSE_PRELOAD", "").split(",") if m])
     if "DLCOURSE_ZYGOTE_FD" in os.environ:
-        zygote(int(os.environ.pop("DLCOURSE_ZYGOTE_FD")),
-               [m for m in os.environ.pop("DLCOURSE_PRELOAD", "").split(",") if m])
+        from zygote import zygote
+
+        zygote(int(os.environ.pop("DLCOURSE_ZYGOTE_FD")), serve)
         return
     request_fd, reply_fd = (int(fd) for fd in os.environ.pop("DLCOURSE_RUNNER_FDS").split(","))
-    serve(request_fd, reply_fd, os.environ.pop("DLCOURSE_RUNNER_CWD", "."))
+    serve(request_fd, reply_fd, os.environ.pop("DLCOURSE_RUNNER_CWD"))
 
 
 if __name__ == "__main__":
