@@ -138,6 +138,8 @@ def test_every_readme_command_works_as_written(clone):
     assert rows["B10901234"]["status"] == "graded" and float(rows["B10901234"]["final_score"]) == 10
     assert float(rows["B10901235"]["days_late"]) > 1 and float(rows["B10901235"]["late_penalty"]) > 0
     assert (out / "feedback" / "B10901234.html").exists() and (out / "grades_moodle.csv").exists()
+    assert (out / "report.html").exists() and (out / "similarity.html").exists()
+    assert (clone / "grading" / "term_report.html").exists()
     assert not (clone / "exercises" / "resnet").exists()  # release --week 8 held it back
     assert (clone.parent / "dlcourse-public" / "_toc.yml").exists()
     noise = re.compile(r"oneDNN|absl::|tensorflow/|cuda", re.I)  # TensorFlow's start-up lines

@@ -11,7 +11,8 @@ lead to the notebooks of the repository; every internal link of the site resolve
 
 Needs Debian's Chromium (`apt-get install -y chromium fonts-noto-cjk`; the fonts make screenshots
 show Chinese text instead of boxes) and the `playwright` package; never `playwright install`.
-Screenshots go to $SITE_ARTIFACTS (default: <tmp>/dlcourse-site-artifacts).
+Screenshots go to $SITE_ARTIFACTS (default: <tmp>/dlcourse-site-artifacts); the browser and
+artifacts fixtures are in conftest.py (the reports' browser test uses them too).
 SITE_HTML=_build/html checks an already built site instead of building the book (quick iterations).
 """
 from __future__ import annotations
@@ -22,7 +23,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import threading
 import urllib.request
 import warnings
@@ -37,10 +37,6 @@ from autograder.site import colab
 from autograder.site.linkcheck import check_links
 from autograder.site.publish import page_source, toc_files
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = Path(os.environ.get("SITE_ARTIFACTS") or Path(tempfile.gettempdir()) / "dlcourse-site-artifacts")
 TIMEOUT_MS = 60_000  # the machine is shared: generous waits, each ends as soon as its condition holds
 LAPTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
@@ -78,26 +74,6 @@ def base_url(site: Path):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the playwright package is missing: pip install -e '.[course]'")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
 
 
 def toc_pages() -> list[str]:

@@ -36,6 +36,7 @@ class Result:
     days_late: float = 0.0  # past the due date and any extension
     penalty: float = 0.0  # points the late policy takes off
     isolation: str = ""  # the sandbox that ran it, in words
+    unsupported: list = field(default_factory=list)  # grade_ids of checks the grader could not run: grade by hand
 
     @property
     def final(self) -> float:
