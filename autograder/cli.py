@@ -95,8 +95,26 @@ def _publish(args):
     print(f"student-facing tree written to {target} (no solutions, no grader; leak-checked)")
 
 
+def _report(args):
+    from autograder.report.page import report
+
+    path = report(args.folder, term=args.all, pass_mark=args.pass_mark, output=args.output)
+    print(f"{'term' if args.all else 'class'} report: {path}")
+
+
+def _similarity(args):
+    from autograder.report.similarity import check
+
+    pairs, path = check(args.folder, threshold=args.threshold, output=args.output)
+    for pair in pairs:
+        print(pair.line())
+    print(f"{len(pairs)} pairs with {args.threshold:.0%} or more of their code in common; side by side: {path} "
+          "(evidence for a human to weigh, never a penalty)")
+
+
 def parser() -> argparse.ArgumentParser:
     from autograder.limits import DEFAULT
+    from autograder.report import SIMILARITY_THRESHOLD
     from autograder.grading.intake import DEFAULT_ID_PATTERN
 
     p = argparse.ArgumentParser(prog="course", description=__doc__)
@@ -152,6 +170,22 @@ def parser() -> argparse.ArgumentParser:
     k.add_argument("--site-url", help="address the site is published at; links to it count as internal")
     k.add_argument("--list-external", action="store_true", help="list the external links (never fetched)")
     k.set_defaults(run=_check_links)
+
+    e = sub.add_parser("report", help="write the class report of a graded assignment (or --all: the term report)")
+    e.add_argument("folder", type=Path, help="a grading folder, e.g. grading/convolution (with --all: grading/)")
+    e.add_argument("--all", action="store_true", help="every graded assignment in FOLDER: each student across the term")
+    e.add_argument("--pass-mark", type=float, help="points that pass, marked on the score distribution")
+    e.add_argument("--output", type=Path, help="the HTML file (default: FOLDER/report.html, with --all "
+                   "FOLDER/term_report.html)")
+    e.set_defaults(run=_report)
+
+    m = sub.add_parser("similarity", help="compare the students' answer cells pairwise (evidence, never a penalty)")
+    m.add_argument("folder", type=Path, help="a grading folder, e.g. grading/convolution")
+    m.add_argument("--threshold", type=float, default=SIMILARITY_THRESHOLD,
+                   help="list pairs where one has this share of their code in common "
+                   f"(default: {SIMILARITY_THRESHOLD})")
+    m.add_argument("--output", type=Path, help="the HTML file (default: FOLDER/similarity.html)")
+    m.set_defaults(run=_similarity)
 
     u = sub.add_parser("publish", help="write the student-facing tree for the public repository")
     u.add_argument("target", type=Path, help="a new or empty folder")

@@ -1,4 +1,4 @@
-"""Matplotlib set-up shared by every chapter."""
+"""Matplotlib set-up shared by every chapter: Chinese labels that render, figures legible on the site."""
 from __future__ import annotations
 
 import matplotlib
@@ -6,6 +6,12 @@ from matplotlib import font_manager
 
 # Noto Sans CJK covers Traditional Chinese; the first family found wins.
 CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans CJK JP", "Noto Sans CJK SC")
+
+FIGURE_DPI = 100  # CSS pixels per inch of a figure on the site
+# Default text size: 18 px at FIGURE_DPI. A laptop shows cell outputs about 690 px wide, so a figure
+# up to 7.5 in wide keeps its smallest text at the site's 16 px body-text size or more.
+FONT_PT = 13
+FONT_PX_KEY = "dlcourse:smallest-font-px"  # PNG text chunk that the site tests read
 
 
 def _register_bundled_font() -> None:
@@ -26,6 +32,43 @@ def cjk_font_family() -> str | None:
     return next((family for family in CJK_FAMILIES if family in names), None)
 
 
+def smallest_font_px(fig) -> float | None:
+    """Size in pixels (at FIGURE_DPI) of the smallest visible text in a drawn figure; None without text."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes) * FIGURE_DPI / 72 if sizes else None
+
+
+def figure_png(fig):
+    """A figure as PNG bytes with twice the pixels it is shown at (sharp on high-density screens),
+    plus its display size; the file records its smallest font size for the site tests."""
+    from IPython.core.pylabtools import retina_figure
+
+    fig.draw_without_rendering()  # tick labels get their text when drawn
+    smallest = smallest_font_px(fig)
+    return retina_figure(fig, metadata={} if smallest is None else {FONT_PX_KEY: f"{smallest:.2f}"})
+
+
+def _show_figures_with_figure_png() -> None:
+    """In IPython, display every matplotlib figure through figure_png."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    try:  # loading the inline backend registers its own formatter: load it first, then replace that
+        import matplotlib_inline.backend_inline  # noqa: F401
+    except ImportError:
+        pass
+
+    shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
+
+
 def setup_matplotlib() -> str:
     """Make Chinese labels render (not boxes) and set the course's figure defaults.
 
@@ -41,5 +84,9 @@ def setup_matplotlib() -> str:
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False  # CJK fonts lack U+2212
-    matplotlib.rcParams["figure.dpi"] = 100
+    matplotlib.rcParams["figure.dpi"] = FIGURE_DPI
+    matplotlib.rcParams["font.size"] = FONT_PT
+    for key in ("axes.labelsize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize"):
+        matplotlib.rcParams[key] = "medium"  # = FONT_PT: nothing in a figure smaller than body text
+    _show_figures_with_figure_png()
     return family

@@ -1,5 +1,6 @@
-"""Shared fixtures: a built book and graded classes, each made once per test session."""
+"""Shared fixtures: a built book and graded classes, each made once per test session; the browser."""
 import os
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -11,6 +12,10 @@ from autograder.grading.samples import make_submission, parse_answers, reference
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 WRONG = REPO / "tests" / "submissions"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(os.environ.get("SITE_ARTIFACTS") or Path(tempfile.gettempdir()) / "dlcourse-site-artifacts")
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +87,25 @@ def graded_pipeline_cases(tmp_path_factory):
     out = tmp_path_factory.mktemp("pipeline_grading")
     results = grade(subs, assignment="convolution", out=out, workers=2)
     return {Path(r.file).stem: r for r in results}, out, subs
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium (never `playwright install`), headless, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the playwright package is missing: pip install -e '.[course]'")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    """Where browser tests leave their screenshots: $SITE_ARTIFACTS."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -113,3 +113,15 @@ def test_grader_namespace_keeps_its_own_numpy():
     nb = grade_notebook(_notebook(*cells), release=release, limits=LIMITS)
     [error] = _errors(nb)["check"]
     assert "half(4) should be 2" in error.evalue
+
+
+def test_a_check_the_grader_cannot_run_is_said_not_scored_silently():
+    """Passing a function into the submission's code cannot cross the sandbox: the cell says so."""
+    nb = grade_notebook(_notebook(("import numpy as np", "setup", "imports"),
+                                  ("def apply(f, x):\n    return f(x)", "answer", "answer"),
+                                  ("assert apply(lambda v: v + 1, 1) == 2", "test", "callback"),
+                                  ("assert apply.__name__ == 'apply'", "test", "inspect")), limits=LIMITS)
+    errors = _errors(nb)
+    for gid in ("callback", "inspect"):
+        assert errors[gid][0].ename == checker.UNSUPPORTED
+        assert "uses a feature the grader cannot run" in errors[gid][0].evalue

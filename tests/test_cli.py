@@ -3,6 +3,7 @@ import csv
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -93,6 +94,8 @@ def test_ctrl_c_stops_soon_keeps_what_finished_and_the_next_run_resumes(tmp_path
            "--out", str(tmp_path / "out"), "--workers", "1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    first = proc.stdout.readline()
+    assert first.startswith("course grade: convolution"), first  # said at once, before any slow start-up
     for line in proc.stdout:  # the first graded submission
         if line.startswith("[1/8]"):
             break
@@ -109,3 +112,20 @@ def test_ctrl_c_stops_soon_keeps_what_finished_and_the_next_run_resumes(tmp_path
     assert again.returncode == 0
     done = sum(s == "graded" for s in statuses)
     assert f"{done} submissions unchanged since the last run" in again.stdout
+
+
+def test_make_test_says_which_system_packages_to_install_when_it_cannot(tmp_path):
+    """Run as an ordinary user (no apt-get rights) on a machine without Chromium: stop with the command."""
+    import shutil
+
+    if os.geteuid() != 0 or not shutil.which("runuser"):
+        pytest.skip("needs root to run the check as another user")
+    script = Path(__file__).resolve().parent.parent / "scripts" / "system-packages"
+    done = subprocess.run(["runuser", "-u", "nobody", "--", "env", f"CHROMIUM={tmp_path}/no-chromium", str(script)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "sudo apt-get install -y chromium" in done.stderr
+
+
+def test_the_system_packages_present_here_pass_the_check():
+    script = Path(__file__).resolve().parent.parent / "scripts" / "system-packages"
+    assert subprocess.run([str(script)], capture_output=True).returncode == 0

@@ -5,7 +5,7 @@ from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
 import dlcourse
-from dlcourse import data, lecture_examples as ex
+from dlcourse import data
 
 
 @pytest.mark.parametrize("name, shape", [("digits", (1797, 8, 8)), ("mnist-subset", (5000, 28, 28))])
@@ -40,6 +40,24 @@ def test_setup_matplotlib_picks_a_font_with_chinese_glyphs():
     assert all(font.get_char_index(ord(ch)) for ch in "卷積神經網路池化權重")
 
 
-def test_lecture_examples_are_consistent():
-    assert ex.BINARY_6X6.shape == (6, 6) and set(np.unique(ex.BINARY_6X6)) == {0, 1}
-    assert ex.SCOREBOARD_8X8.shape == (8, 8) and ex.POOL_INPUT.shape == (4, 4)
+def test_figures_are_drawn_at_twice_their_display_size_and_record_their_smallest_text():
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from PIL import Image
+
+    from dlcourse import plotting
+
+    dlcourse.setup_matplotlib()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    ax.text(0.5, 0.5, "卷積 3", fontsize=20)
+    ax.set_xlabel("步長 (stride)", fontsize=14)
+    png, size = plotting.figure_png(fig)
+    plt.close(fig)
+    image = Image.open(io.BytesIO(png))
+    assert (image.width // 2, image.height // 2) == (size["width"], size["height"])
+    smallest = float(image.text[plotting.FONT_PX_KEY])  # the tick labels, at the default size
+    assert smallest == round(plotting.FONT_PT * plotting.FIGURE_DPI / 72, 2)

@@ -138,3 +138,134 @@ def test_file_name_that_is_not_utf8_is_graded_and_reported(tmp_path):
 ])
 def test_student_id_comes_from_the_file_name(filename, expected):
     assert student_id(filename) == expected
+
+
+def _solutions_copy(tmp_path, edit=None):
+    """A copy of the convolution assignment's source (to change its hidden tests or set-up)."""
+    import shutil
+
+    from autograder import SOLUTIONS
+
+    folder = tmp_path / "solutions"
+    shutil.copytree(SOLUTIONS / "convolution", folder / "convolution")
+    if edit:
+        path = folder / "convolution" / "convolution.ipynb"
+        path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return folder
+
+
+def _one_submission(folder):
+    import nbformat
+
+    from autograder.grading.samples import make_submission, reference_answers
+
+    folder.mkdir()
+    nbformat.write(make_submission("convolution", reference_answers("convolution")), folder / "B10900001.ipynb")
+    return folder
+
+
+def test_a_result_is_reused_only_while_hidden_tests_and_grader_are_unchanged(tmp_path, monkeypatch):
+    from autograder.grading import assignment
+    from autograder.grading.pipeline import grade
+
+    subs, out = _one_submission(tmp_path / "subs"), tmp_path / "out"
+    solutions = _solutions_copy(tmp_path)
+    kept = lambda lines: any("unchanged since the last run" in line for line in lines)
+    lines = []
+    grade(subs, assignment="convolution", out=out, solutions=solutions, workers=1, log=lines.append)
+    lines.clear()
+    grade(subs, assignment="convolution", out=out, solutions=solutions, workers=1, log=lines.append)
+    assert kept(lines), "nothing changed: the result is reused"
+    path = solutions / "convolution" / "convolution.ipynb"
+    path.write_text(path.read_text(encoding="utf-8").replace("for _ in range(50):", "for _ in range(51):"),
+                    encoding="utf-8")  # a hidden test changed
+    lines.clear()
+    grade(subs, assignment="convolution", out=out, solutions=solutions, workers=1, log=lines.append)
+    assert not kept(lines) and any(line.startswith("[1/1] B10900001") for line in lines)
+    monkeypatch.setattr(assignment, "_grader_digest", lambda: "another grader")  # the grader's code changed
+    lines.clear()
+    grade(subs, assignment="convolution", out=out, solutions=solutions, workers=1, log=lines.append)
+    assert not kept(lines)
+
+
+def test_set_up_code_that_fails_for_everyone_stops_grading_and_records_no_scores(tmp_path):
+    from autograder.grading.checker import GraderSetupError
+    from autograder.grading.pipeline import grade
+
+    # `autograder` imports in the grader but not in the sandbox: every student's set-up cell would fail.
+    solutions = _solutions_copy(tmp_path, lambda text: text.replace('"import numpy as np"', '"import numpy as np\\nimport autograder"', 1))
+    with pytest.raises(GraderSetupError, match="fails in the sandbox before any student code"):
+        grade(_one_submission(tmp_path / "subs"), assignment="convolution", out=tmp_path / "out",
+              solutions=solutions, workers=1, log=lambda *_: None)
+    assert not (tmp_path / "out" / "grades.csv").exists()
+    assert not list((tmp_path / "out" / "results").glob("*.json"))
+
+
+def _zip_class(path, students: dict):
+    """A platform's zip: student id -> (answers, the time the platform received the file)."""
+    import zipfile
+
+    import nbformat
+
+    from autograder.grading.samples import make_submission
+
+    with zipfile.ZipFile(path, "w") as zf:
+        for sid, (answers, when) in students.items():
+            info = zipfile.ZipInfo(f"{sid}_assignsubmission_file_/convolution.ipynb", date_time=when)
+            zf.writestr(info, nbformat.writes(make_submission("convolution", answers)))
+    return path
+
+
+def test_each_run_grades_what_it_was_given_and_keeps_the_others_grades(tmp_path):
+    from autograder.grading.pipeline import grade
+    from autograder.grading.samples import reference_answers
+
+    ref, on_time = reference_answers("convolution"), (2026, 11, 7, 12, 0, 0)
+    first = _zip_class(tmp_path / "a.zip", {"B10900001": (ref, on_time), "B10900002": ({}, on_time)})
+    second = _zip_class(tmp_path / "b.zip", {"B10900003": (ref, on_time)})
+    out, lines = tmp_path / "out", []
+    grade(first, assignment="convolution", out=out, workers=1, log=lambda *_: None)
+    grade(second, assignment="convolution", out=out, workers=1, log=lines.append)
+    assert any(line.startswith("1 submissions: 1 graded") for line in lines), lines  # this run: b.zip only
+    assert sorted(p.name for p in (out / "submissions").iterdir()) == [
+        "B10900003_assignsubmission_file__convolution.ipynb"]  # a.zip's files did not join
+    rows = {r["student_id"]: r for r in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
+    assert sorted(rows) == ["B10900001", "B10900002", "B10900003"]  # earlier students kept
+    lines.clear()
+    again = grade(first, assignment="convolution", out=out, workers=1, students=["B10900002"], log=lines.append)
+    assert [line.split(":")[0] for line in lines if line.startswith("[")] == [] and len(again) == 3
+
+
+def test_late_work_costs_the_schedules_penalty_unless_extended(tmp_path):
+    from autograder.grading.late import due_date
+    from autograder.grading.pipeline import grade
+    from autograder.grading.samples import reference_answers
+    from dlcourse.schedule import load_term
+
+    due = due_date("convolution")
+    ref = reference_answers("convolution")
+    late = (due.year, due.month, due.day + 1, 10, 0, 0)  # the next morning: one started day late
+    archive = _zip_class(tmp_path / "c.zip", {"B10900001": (ref, late), "B10900002": (ref, (2026, 11, 1, 9, 0, 0))})
+    results = {r.student: r for r in grade(archive, assignment="convolution", out=tmp_path / "out", workers=1,
+                                           log=lambda *_: None)}
+    percent = load_term().penalty_percent(86400 * 0.5)
+    assert results["B10900001"].penalty == pytest.approx(10 * percent / 100) and 0 < results["B10900001"].days_late < 1
+    assert results["B10900002"].days_late == 0 and results["B10900002"].final == 10
+    (tmp_path / "ext.csv").write_text("student_id,days\nB10900001,2\n", encoding="utf-8")
+    extended = {r.student: r for r in grade(archive, assignment="convolution", out=tmp_path / "out", workers=1,
+                                            extensions=tmp_path / "ext.csv", log=lambda *_: None)}
+    assert extended["B10900001"].penalty == 0 and extended["B10900001"].final == 10
+
+
+def test_a_roster_names_students_lists_who_did_not_submit_and_flags_who_is_not_on_it(tmp_path):
+    from autograder.grading.pipeline import grade
+    from autograder.grading.samples import reference_answers
+
+    when = (2026, 11, 7, 12, 0, 0)
+    archive = _zip_class(tmp_path / "c.zip", {"B10900001": (reference_answers("convolution"), when),
+                                               "B10900009": ({}, when)})
+    (tmp_path / "roster.csv").write_text("學號,姓名\nB10900001,王小明\nB10900002,陳大文\n", encoding="utf-8")
+    results = {r.student: r for r in grade(archive, assignment="convolution", out=tmp_path / "out", workers=1,
+                                           roster=tmp_path / "roster.csv", log=lambda *_: None)}
+    assert results["B10900001"].name == "王小明" and results["B10900002"].status == "missing"
+    assert "B10900009 is not on the roster" in results["B10900009"].message

@@ -139,3 +139,31 @@ def test_spreadsheet_formulas_in_file_names_are_neutralised(tmp_path, text):
 def test_numbers_are_not_quoted():
     assert safe_cell(-1.5) == -1.5 and safe_cell("B10900001") == "B10900001"
 
+
+
+def test_platform_exports_have_the_columns_moodle_and_canvas_import(tmp_path):
+    from autograder.grading.results import write_export
+
+    results = [Result("B10900001", "x.ipynb", "graded", score=8, max_score=10, penalty=1, name="王小明")]
+    write_export(results, tmp_path / "m.csv", "moodle", "convolution")
+    assert list(csv.reader((tmp_path / "m.csv").open(encoding="utf-8"))) == [
+        ["ID number", "Full name", "convolution", "Feedback"], ["B10900001", "王小明", "7", ""]]
+    write_export(results, tmp_path / "c.csv", "canvas", "convolution")
+    rows = list(csv.reader((tmp_path / "c.csv").open(encoding="utf-8")))
+    assert rows[0][:3] == ["Student", "ID", "SIS User ID"] and rows[1][0] == "Points Possible"
+    assert rows[2][2] == "B10900001" and rows[2][-1] == "7"
+
+
+def test_a_roster_from_moodle_or_canvas_is_read_as_it_is(tmp_path):
+    from autograder.grading.roster import read_roster
+
+    (tmp_path / "moodle.csv").write_text("Identifier,Full name,ID number,Email address\n"
+                                         "Participant 123456,王小明,B10900001,a@x\n", encoding="utf-8")
+    roster = read_roster(tmp_path / "moodle.csv")
+    assert roster.names == {"B10900001": "王小明"} and roster.resolve("123456") == "B10900001"
+    (tmp_path / "canvas.csv").write_text("Student,ID,SIS User ID,SIS Login ID,Section\n"
+                                         "    Points Possible,,,,\n陳大文,77,B10900002,b,A\n", encoding="utf-8")
+    assert read_roster(tmp_path / "canvas.csv").names == {"B10900002": "陳大文"}
+    (tmp_path / "bad.csv").write_text("who,what\nx,y\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no student id column"):
+        read_roster(tmp_path / "bad.csv")

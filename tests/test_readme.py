@@ -4,7 +4,8 @@ The clone gets the already installed virtual environment (linked as .venv, its c
 clone) and the session's execution cache, so `make book` does not install or execute everything
 again; the class export and roster the README names are made as a platform would. Substituted,
 and only this: HOST (the scheduler's address) becomes 127.0.0.1. Commands marked "(keeps running)"
-are services: started in the background and stopped at the end. `make test` is the command that
+are services: started in the background (Jupyter allowed to run as root, with a known token),
+checked to answer, and stopped at the end. `make test` is the command that
 runs this test, so it is not run again here.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import csv
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -71,6 +73,25 @@ def _wait_for_port(port: int, timeout: float = 60) -> None:
     raise AssertionError(f"nothing listens on {port}")
 
 
+def _ready(command: str, services: list) -> None:
+    """Wait until a service the README starts answers."""
+    if "dask scheduler" in command:
+        _wait_for_port(8786)
+    elif "dask worker" in command:
+        from distributed import Client
+
+        with Client("tcp://127.0.0.1:8786", timeout="60s") as client:
+            client.wait_for_workers(sum("dask worker" in " ".join(s.args) for s in services), timeout=120)
+    elif "jupyter lab" in command:
+        import json
+        import urllib.request
+
+        _wait_for_port(8888, timeout=120)
+        with urllib.request.urlopen("http://127.0.0.1:8888/formgrader/api/assignments?token=readme") as reply:
+            assignments = json.load(reply)  # formgrader opened the course directory `course grade` wrote
+        assert [a["name"] for a in assignments] == ["convolution"] and assignments[0]["num_submissions"] == 2
+
+
 @pytest.fixture(scope="module")
 def clone(built_book, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("readme")
@@ -87,7 +108,11 @@ def clone(built_book, tmp_path_factory) -> Path:
 
 
 def test_every_readme_command_works_as_written(clone):
-    env = {**os.environ, "PYTHONPATH": str(clone), "DLCOURSE_SECRET": "readme", "PYTHONUNBUFFERED": "1"}
+    config = clone.parent / "jupyter-config"  # Jupyter refuses to run as root (CI) unless told it may
+    config.mkdir(exist_ok=True)
+    (config / "jupyter_server_config.py").write_text("c.ServerApp.allow_root = True\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(clone), "DLCOURSE_SECRET": "readme", "PYTHONUNBUFFERED": "1",
+           "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_TOKEN": "readme"}
     services, ran = [], {}
     try:
         for command, keeps_running in readme_commands(clone / "README.md"):
@@ -96,22 +121,16 @@ def test_every_readme_command_works_as_written(clone):
             for placeholder, value in SUBSTITUTE.items():
                 command = re.sub(rf"\b{placeholder}\b", value, command)
             if keeps_running:
-                services.append(subprocess.Popen(command, shell=True, cwd=clone, env=env,
+                services.append(subprocess.Popen(command, shell=True, cwd=clone, env=env, start_new_session=True,
                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-                if "dask scheduler" in command:
-                    _wait_for_port(8786)
-                else:
-                    from distributed import Client
-
-                    with Client("tcp://127.0.0.1:8786", timeout="60s") as client:
-                        client.wait_for_workers(len(services) - 1, timeout=120)
+                _ready(command, services)
                 continue
             done = subprocess.run(command, shell=True, cwd=clone, env=env, capture_output=True, text=True, timeout=1500)
             assert done.returncode == 0, f"`{command}` failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
             ran[command] = done.stdout + done.stderr
     finally:
         for service in services[::-1]:
-            service.terminate()
+            os.killpg(service.pid, signal.SIGTERM)
             service.wait(30)
     out = clone / "grading" / "convolution"
     rows = {r["student_id"]: r for r in csv.DictReader((out / "grades.csv").open(encoding="utf-8"))}
@@ -119,6 +138,8 @@ def test_every_readme_command_works_as_written(clone):
     assert rows["B10901234"]["status"] == "graded" and float(rows["B10901234"]["final_score"]) == 10
     assert float(rows["B10901235"]["days_late"]) > 1 and float(rows["B10901235"]["late_penalty"]) > 0
     assert (out / "feedback" / "B10901234.html").exists() and (out / "grades_moodle.csv").exists()
+    assert (out / "report.html").exists() and (out / "similarity.html").exists()
+    assert (clone / "grading" / "term_report.html").exists()
     assert not (clone / "exercises" / "resnet").exists()  # release --week 8 held it back
     assert (clone.parent / "dlcourse-public" / "_toc.yml").exists()
     noise = re.compile(r"oneDNN|absl::|tensorflow/|cuda", re.I)  # TensorFlow's start-up lines

@@ -2,13 +2,17 @@
 by Playwright), served over HTTP from 127.0.0.1 with the rest of the internet cut off.
 
 Checked: pages load with no console error and nothing fetched from elsewhere; math is typeset by
-the MathJax the site ships; figures load; Chinese in figures is drawn with Noto Sans CJK; search
-finds Chinese words and English terms; the Colab and download buttons lead to the notebooks of the
-repository; every internal link of the site resolves (autograder/linkcheck.py).
+the MathJax the site ships; figures load, and the numbers in them are as large as body text on a
+laptop and on a phone; Chinese in figures is drawn with Noto Sans CJK; search finds every glossary
+term on the pages that use it, with snippets taken from the article; quiz answers stay hidden until
+their toggle opens; the course guide's schedule fits a laptop screen; the Colab and download buttons
+lead to the notebooks of the repository; every internal link of the site resolves
+(autograder/site/linkcheck.py).
 
 Needs Debian's Chromium (`apt-get install -y chromium fonts-noto-cjk`; the fonts make screenshots
 show Chinese text instead of boxes) and the `playwright` package; never `playwright install`.
-Screenshots go to $SITE_ARTIFACTS (default: <tmp>/dlcourse-site-artifacts).
+Screenshots go to $SITE_ARTIFACTS (default: <tmp>/dlcourse-site-artifacts); the browser and
+artifacts fixtures are in conftest.py (the reports' browser test uses them too).
 SITE_HTML=_build/html checks an already built site instead of building the book (quick iterations).
 """
 from __future__ import annotations
@@ -19,7 +23,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import threading
 import urllib.request
 import warnings
@@ -34,11 +37,8 @@ from autograder.site import colab
 from autograder.site.linkcheck import check_links
 from autograder.site.publish import page_source, toc_files
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = Path(os.environ.get("SITE_ARTIFACTS") or Path(tempfile.gettempdir()) / "dlcourse-site-artifacts")
 TIMEOUT_MS = 60_000  # the machine is shared: generous waits, each ends as soon as its condition holds
+LAPTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 # Hosts a page may try to reach that are not the site itself. None: a page of the book loads
 # nothing from elsewhere, so it works offline (MathJax is shipped in _static/mathjax).
@@ -76,26 +76,6 @@ def base_url(site: Path):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the playwright package is missing: pip install -e '.[course]'")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
-
-
 def toc_pages() -> list[str]:
     """The home page and every page of the table of contents, as paths of the site."""
     return ["index.html"] + [f"{page}.html" for page in toc_files()]
@@ -120,6 +100,7 @@ class Visit:
     download_links: list[str] = field(default_factory=list)
     text: str = ""
     lang: str = ""
+    body_font_px: float = 0.0
 
 
 # Text a reader sees in the article, code and typeset math left out: raw TeX left there is math
@@ -139,14 +120,15 @@ _IMAGES = """async () => {
       img.addEventListener('load', done); img.addEventListener('error', done); })));
   return images.map(img => ({src: img.getAttribute('src'), url: img.currentSrc || img.src,
                              width: img.naturalWidth, height: img.naturalHeight,
+                             shown: img.getBoundingClientRect().width, drawn: parseFloat(img.style.width) || 0,
                              figure: !!img.closest('.cell_output, figure')}));
 }"""
 
 
-def visit(browser, base_url: str, page: str) -> tuple[Visit, object, object]:
+def visit(browser, base_url: str, page: str, viewport: dict = LAPTOP) -> tuple[Visit, object, object]:
     """Open page in a fresh browser context; returns the record, the context and the page."""
     record = Visit(page)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-TW")
+    context = browser.new_context(viewport=viewport, locale="zh-TW")
 
     def route(r):
         if _is_local(r.request.url, base_url):
@@ -223,6 +205,8 @@ def inspect(tab, record: Visit) -> Visit:
     record.download_links = tab.eval_on_selector_all("a.btn-download-source-button",
                                                      "els => els.map(a => a.href)")
     record.lang = tab.evaluate("() => document.documentElement.lang")
+    record.body_font_px = tab.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('article p') || document.body).fontSize)")
     return record
 
 
@@ -235,6 +219,20 @@ def visits(browser, base_url, artifacts) -> dict[str, Visit]:
         try:
             records[page] = inspect(tab, record)
             tab.screenshot(path=str(artifacts / (page.replace("/", "__").removesuffix(".html") + ".png")))
+        finally:
+            context.close()
+    return records
+
+
+@pytest.fixture(scope="module")
+def phone_visits(browser, base_url, artifacts) -> dict[str, Visit]:
+    """Every chapter page at a phone's width; a screenshot of each goes to the artifacts."""
+    records = {}
+    for page in toc_pages()[1:]:
+        record, context, tab = visit(browser, base_url, page, PHONE)
+        try:
+            records[page] = inspect(tab, record)
+            tab.screenshot(path=str(artifacts / (page.replace("/", "__").removesuffix(".html") + "_phone.png")))
         finally:
             context.close()
     return records
@@ -448,3 +446,180 @@ def test_link_check_finds_broken_links_and_lists_external_ones(tmp_path):
     }, report.broken
     assert set(report.external) == {"https://example.org/x"}
     assert report.pages == 3  # _static/macros.html is a theme's template, not a page
+
+
+# ------------------------------------------------------------------------------------ figures
+
+def smallest_font_px(site: Path, img: dict, page: str) -> float:
+    """The smallest text a figure was drawn with, in pixels at its drawn size (dlcourse.plotting records it)."""
+    from PIL import Image
+
+    from dlcourse.plotting import FONT_PX_KEY
+
+    path = (site / page).parent / img["src"]
+    with Image.open(path) as png:
+        assert FONT_PX_KEY in png.text, f"{page}: {img['src']} was not drawn through dlcourse.setup_matplotlib()"
+        return float(png.text[FONT_PX_KEY])
+
+
+def _small_figure_text(site: Path, visits: dict[str, Visit]) -> list[str]:
+    small = []
+    for page, v in visits.items():
+        for img in v.images:
+            if not (img["figure"] and img["drawn"]):
+                continue  # not a matplotlib figure of a chapter
+            shown_px = smallest_font_px(site, img, page) * img["shown"] / img["drawn"]
+            if shown_px < v.body_font_px:
+                small.append(f"{page}: {img['src']} shows text {shown_px:.1f} px tall, body text is {v.body_font_px:g} px "
+                             f"(drawn {img['drawn']:.0f} px wide, shown {img['shown']:.0f} px)")
+    return small
+
+
+@pytest.mark.slow
+def test_numbers_in_figures_are_as_large_as_body_text_on_a_laptop(site, visits):
+    figures = [img for v in visits.values() for img in v.images if img["figure"] and img["drawn"]]
+    assert len(figures) > 50, len(figures)
+    small = _small_figure_text(site, visits)
+    assert not small, "\n".join(small)
+
+
+@pytest.mark.slow
+def test_numbers_in_figures_are_as_large_as_body_text_on_a_phone(site, phone_visits):
+    # A phone does not shrink figures: they keep their drawn size and scroll sideways (_ext/static/figures.css).
+    small = _small_figure_text(site, phone_visits)
+    assert not small, "\n".join(small)
+
+
+# ------------------------------------------------------------------------------------ quizzes
+
+_QUIZ = r"""() => {
+  const norm = t => t.replace(/\s+/g, ' ').trim();
+  const answers = [...document.querySelectorAll('article details')].filter(d => d.querySelector('summary')
+      && d.querySelector('summary').textContent.includes('答案'));
+  return {answers: answers.map(d => ({text: norm([...d.childNodes].filter(n => n.nodeName !== 'SUMMARY')
+                                                 .map(n => n.textContent).join(' ')),
+                                      math: !!d.querySelector('mjx-container, .math')})),
+          visible: norm(document.querySelector('article').innerText)};
+}"""
+
+
+def _explanation(answer: str) -> str:
+    """The part of an answer that the choices do not show: what follows '(B) key。'."""
+    return answer.split("。", 1)[-1].strip() or answer
+
+
+@pytest.mark.slow
+def test_quiz_answers_stay_hidden_until_their_toggle_opens(browser, base_url):
+    from dlcourse.schedule import load_schedule
+
+    for page in [f"book/{c}.html" for w in load_schedule() for c in w.chapters]:
+        _, context, tab = visit(browser, base_url, page)
+        try:
+            closed = tab.evaluate(_QUIZ)
+            assert closed["answers"], f"{page}: no quiz answers behind a 答案 toggle"
+            assert "quiz.Question" not in closed["visible"], f"{page} shows the quiz's code, answers included"
+            for answer in closed["answers"]:
+                assert _explanation(answer["text"]) not in closed["visible"], f"{page}: {answer['text']!r} is visible"
+            # Open the first answer without a formula (MathJax changes how a formula reads) and find it.
+            i = next(i for i, a in enumerate(closed["answers"]) if not a["math"])
+            tab.locator("article details:has(summary:has-text(\"答案\")) > summary").nth(i).click()
+            opened = tab.evaluate(_QUIZ)
+        finally:
+            context.close()
+        assert _explanation(closed["answers"][i]["text"]) in opened["visible"], f"{page}: the toggle does not open"
+
+
+# ------------------------------------------------------------------------------------ the course guide
+
+@pytest.mark.slow
+def test_course_guide_shows_its_schedule_not_the_code_and_fits_a_laptop_screen(browser, base_url, artifacts):
+    _, context, tab = visit(browser, base_url, "book/guide.html")
+    try:
+        tab.locator("article table").first.scroll_into_view_if_needed(timeout=TIMEOUT_MS)
+        tab.screenshot(path=str(artifacts / "guide_schedule.png"))
+        fits = tab.evaluate("""() => {
+            const t = document.querySelector('article table');
+            return {right: t.getBoundingClientRect().right, window: window.innerWidth,
+                    article: document.querySelector('article').getBoundingClientRect().right,
+                    scroll: t.scrollWidth, width: t.clientWidth};
+        }""")
+        visible = tab.evaluate("() => document.querySelector('article table').closest('section').innerText")
+    finally:
+        context.close()
+    assert fits["right"] <= fits["article"] + 1 and fits["scroll"] <= fits["width"] + 1, fits
+    for plumbing in ("load_schedule", "assert ", "display(Markdown"):
+        assert plumbing not in visible, f"the guide shows its plumbing: {plumbing!r}"
+    assert "卷積與池化" in visible and "14" in visible  # the schedule itself is there
+
+
+# ------------------------------------------------------------------------------------ search: the glossary
+
+def glossary_terms() -> list[tuple[str, str]]:
+    import csv
+
+    with (REPO / "dlcourse" / "glossary.csv").open(encoding="utf-8") as f:
+        return [(row[0], row[3]) for row in list(csv.reader(f))[1:]]
+
+
+def article_texts(site: Path) -> dict[str, str]:
+    """docname -> the article text of every page of the table of contents, white space collapsed."""
+    from bs4 import BeautifulSoup
+
+    texts = {}
+    for page in toc_files():
+        soup = BeautifulSoup((site / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.select(".headerlink, script, style"):
+            tag.decompose()
+        article = soup.select_one("article.bd-article")
+        texts[page] = re.sub(r"\s+", " ", article.get_text()) if article else ""
+    return texts
+
+
+_SEARCH = """q => {
+  const [query, terms, excluded, highlight, objects] = Search._parseQuery(q);
+  return Search._performSearch(query, terms, excluded, highlight, objects).map(r => r[0]);
+}"""
+
+
+@pytest.mark.slow
+def test_search_finds_every_glossary_term_on_the_pages_that_use_it(browser, base_url, site):
+    # Sphinx's own search code in the browser, on the built index: what the search box runs.
+    texts = article_texts(site)
+    _, context, tab = visit(browser, base_url, "search.html")
+    try:
+        tab.wait_for_function("() => typeof Search !== 'undefined' && Search._index", timeout=TIMEOUT_MS)
+        missing = []
+        for term, chapter in glossary_terms():
+            found = set(tab.evaluate(_SEARCH, term))
+            using = {page for page, text in texts.items() if term in text}
+            assert f"book/{chapter}" in using, f"{term} is not used in {chapter}"
+            if using - found:
+                missing.append(f"{term}: not found on {sorted(using - found)}")
+    finally:
+        context.close()
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("word", ["卷積", "反向傳播", "記分板", "stride"])
+def test_search_snippets_are_text_of_the_page_they_come_from(browser, base_url, site, word):
+    texts = article_texts(site)
+    _, context, tab = visit(browser, base_url, f"search.html?q={quote(word)}")
+    try:
+        tab.wait_for_function("() => !document.querySelector('#search-results').classList.contains('loading')"
+                              " && document.querySelector('#search-results p.search-summary')"
+                              " && document.querySelector('#search-results p.search-summary').textContent.trim()",
+                              timeout=TIMEOUT_MS)
+        tab.wait_for_function("() => [...document.querySelectorAll('#search-results ul.search li')]"
+                              ".every(li => li.querySelector('p.context'))", timeout=TIMEOUT_MS)
+        results = tab.eval_on_selector_all(
+            "#search-results ul.search li",
+            "els => els.map(li => [li.querySelector('a').href, li.querySelector('p.context').textContent])")
+    finally:
+        context.close()
+    assert results, word
+    for href, snippet in results:
+        page = urlsplit(href).path.lstrip("/").removesuffix(".html")
+        body = re.sub(r"^\.\.\.|\.\.\.$", "", snippet.strip()).strip()
+        assert not re.search(r"\.(pdf|ipynb)\b", snippet[:12]), (word, href, snippet[:60])
+        assert body[:60] in texts.get(page, ""), (word, href, snippet[:80])

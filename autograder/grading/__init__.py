@@ -1,6 +1,7 @@
-"""Grading: from a class's submitted notebooks to grades, feedback and a report.
+"""Grading: from a class's submitted notebooks to grades, feedback and hand grading.
 
-Owns intake (files and ids), rebuilding a submission on the release, running it (the checker, on
-the grading engine's workers), nbgrader's gradebook, the results and their CSV. May import
-`autograder.sandbox` (to run student code) and `autograder.limits`; never `autograder.site`.
+Owns intake (files, ids, roster), rebuilding a submission on the release, the checker that runs
+it (on the grading engine's Dask workers), nbgrader's gradebook and feedback, late work, the
+results and grades.csv. May import `autograder.sandbox` (to run student code), `autograder.limits`
+and `autograder.site.colab` (the book's address, for links); never the CLI.
 """

@@ -245,11 +245,13 @@ def cell_seed(seed: int | None, label: str) -> int | None:
     return int.from_bytes(hashlib.sha256(f"{seed}:{label}".encode()).digest()[:8], "big")
 
 
-def run_test(source: str, ns: dict, owned: set, sandbox, *, seed: int | None = None, label: str = "") -> list:
+def run_test(source: str, ns: dict, owned: set, sandbox, *, seed: int | None = None, label: str = "",
+             answers: set = frozenset()) -> list:
     """Outputs of one test cell run in the grader: an error output when a check failed.
 
     ns: the grader's namespace; owned: the names in it that are the grader's own (set-up cells,
     earlier tests), which the submission never supplies; names this cell defines join them.
+    answers: the names the release's answer cells define (for a plainer message when one is missing).
     """
     out = io.StringIO()
     standins: dict = {}
@@ -277,6 +279,10 @@ def run_test(source: str, ns: dict, owned: set, sandbox, *, seed: int | None = N
         failure = _error_output(err.ename[:100], f"your code raised {err.ename[:100]}: {str(err.evalue)[:MESSAGE_CHARS]}")
     except AssertionError as err:
         failure = _error_output("AssertionError", scrub(str(err)))
+    except NameError as err:
+        why = (f"{err.name} is not defined: its answer cell did not run to the end (see the error there)"
+               if err.name in answers else str(err)[:MESSAGE_CHARS])
+        failure = _error_output("NameError", why)
     except Exception as err:  # a check that could not run on what the submission returned
         failure = _error_output(type(err).__name__, str(err)[:MESSAGE_CHARS])
     finally:
@@ -391,7 +397,7 @@ def grade_notebook(nb, *, release=None, limits: Limits = DEFAULT, files: dict = 
             budget.begin_cell(label)
             if kind == "test":
                 with where:
-                    cell.outputs = run_test(cell.source, ns, owned, sandbox, seed=seed, label=label)
+                    cell.outputs = run_test(cell.source, ns, owned, sandbox, seed=seed, label=label, answers=answers)
                 cell.source = HIDDEN.sub(HIDDEN_NOTE, cell.source)
                 continue
             if kind == "setup" and not _uses_submission(cell, answers):

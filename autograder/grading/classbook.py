@@ -2,7 +2,8 @@
 
 `class_results` joins what the results cache holds with the roster (names, and every student
 who handed in nothing as `missing`); `load_class` does it for a grading folder written earlier,
-from that folder alone (its course directory, results and saved roster).
+from that folder alone (its course directory, results and saved roster). `ClassResults.answers`
+and `given_code` read the code students wrote and the code they were given (nbgrader's layout).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import nbformat
 
 from autograder.grading.assignment import Question, questions_of, teaching_page
 from autograder.grading.late import due_date
+from autograder.grading.normalize import grade_id, is_answer, nbgrader_meta
 from autograder.grading.results import Cache, Result
 from autograder.grading.roster import Roster, saved_roster
 
@@ -29,6 +31,31 @@ class ClassResults:
     @property
     def max_score(self) -> float:
         return sum(q.points for q in self.questions)
+
+    def answers(self, student: str) -> dict[str, str]:
+        """The code a student wrote, from the graded notebooks (nbgrader's autograded/ copy): each
+        answer cell's source by grade id, and the code cells they added (no nbgrader metadata)
+        joined under "added cells"; {} when nothing of theirs was graded."""
+        found: dict[str, str] = {}
+        for path in sorted((self.out / "course" / "autograded" / student / self.assignment).glob("*.ipynb")):
+            added = []
+            for cell in nbformat.read(path, as_version=4).cells:
+                if cell.cell_type != "code" or not cell.source.strip():
+                    continue
+                if is_answer(cell):
+                    found[grade_id(cell) or f"{path.stem}: answer {len(found) + 1}"] = cell.source
+                elif not nbgrader_meta(cell):
+                    added.append(cell.source)
+            if added:
+                found[f"{path.stem}: added cells"] = "\n\n".join(added)
+        return found
+
+    def given_code(self) -> str:
+        """Every code cell of the release (the starter code in answer cells, set-up, visible tests):
+        what every student was handed."""
+        return "\n\n".join(cell.source for path in sorted((self.out / "course" / "release" / self.assignment)
+                                                          .glob("*.ipynb"))
+                            for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
 
 
 def class_results(cache: Cache, roster: Roster | None, max_score: float, newer: dict[str, Result] = ()) -> list[Result]:

@@ -1,14 +1,16 @@
 """The grading engine: submissions graded on Dask workers, a local cluster unless told otherwise.
 
 By default `Engine` starts a local cluster in this process (one worker process per core, one
-task at a time each); given a scheduler address (`tcp://host:8786`) it uses a cluster started with
+task at a time each) and keeps it for later runs in the same process; given a scheduler address (`tcp://host:8786`) it uses a cluster started with
 Dask's own `dask scheduler` / `dask worker` commands. Work travels as data (worker.py). A worker
 that dies costs only a retry of the submission it held (the scheduler's `allowed-failures`);
 a submission that kills workers again is reported, and the class goes on.
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import multiprocessing.util
 import os
 from concurrent.futures import CancelledError
 import tempfile
@@ -30,6 +32,35 @@ class EngineError(RuntimeError):
 
 def _identity(data):
     return data
+
+
+# Local clusters this process started, by worker count: a later `course grade` run in the same
+# process (a notebook, the tests) finds its workers warm. Closed when the process ends.
+_LOCAL: dict[int, tuple] = {}
+
+
+def _running(kept) -> bool:
+    return kept is not None and kept[1].status == "running"
+
+
+def _close(*things) -> None:
+    for thing in things:
+        if thing is not None:
+            try:
+                thing.close(timeout=10)
+            except Exception:  # shutting down: a worker that is already gone is no error
+                pass
+
+
+def _close_local_clusters() -> None:
+    for cluster, client in list(_LOCAL.values()):
+        _close(client, cluster)
+    _LOCAL.clear()
+
+
+# At exit, also in a multiprocessing child, which skips atexit but would wait for these workers forever.
+atexit.register(_close_local_clusters)
+multiprocessing.util.Finalize(None, _close_local_clusters, exitpriority=100)
 
 
 @dataclass
@@ -64,11 +95,14 @@ class Engine:
         try:
             if self.scheduler:
                 self.client = Client(self.scheduler, timeout="15s")
+            elif _running(_LOCAL.get(self.workers)):  # a later run in this process: the workers are warm
+                self.cluster, self.client = _LOCAL[self.workers]
             else:
                 env = {**_QUIET, "DLCOURSE_WORKER_LOG": str(self.log)}
                 self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                             dashboard_address=":0", silence_logs=logging.CRITICAL, env=env)
                 self.client = Client(self.cluster)
+                _LOCAL[self.workers] = (self.cluster, self.client)
         except OSError as err:
             self.close()
             where = self.scheduler or "a local cluster"
@@ -80,15 +114,14 @@ class Engine:
         return self
 
     def __exit__(self, *exc):
-        self.close()
+        if self.scheduler or exc[0] is not None:  # a local cluster stays up for the next run unless this one broke
+            self.close()
+        self.client = self.cluster = None
 
     def close(self) -> None:
-        for thing in (self.client, self.cluster):
-            if thing is not None:
-                try:
-                    thing.close(timeout=10)
-                except Exception:  # shutting down: a worker that is already gone is no error
-                    pass
+        _close(self.cluster, self.client)
+        if _LOCAL.get(self.workers) == (self.cluster, self.client):
+            del _LOCAL[self.workers]
         self.client = self.cluster = None
 
     @property

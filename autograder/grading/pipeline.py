@@ -175,13 +175,27 @@ def _problems(nb) -> list[str]:
     return (["answer cells raised " + ", ".join(raised)] if raised else []) + stopped
 
 
+def _unsupported(nb) -> list[str]:
+    from autograder.grading.checker import UNSUPPORTED
+
+    return [grade_id(c) for c in nb.cells if c.cell_type == "code" and grade_id(c)
+            and any(o.output_type == "error" and o.ename == UNSUPPORTED for o in c.get("outputs", []))]
+
+
+# NumPy's own lines in a failed comparison; the test's own words (err_msg) say more.
+_NUMPY_LINES = ("Not equal to tolerance", "Arrays are not equal", "Arrays are not almost equal", "Mismatched elements",
+                "Max absolute difference", "Max relative difference", "(shapes", "x:", "y:")
+
+
 def _failures(nb) -> dict[str, str]:
-    """grade_id -> the first line of why each failed test cell failed."""
+    """grade_id -> why each failed test cell failed, in the test's own words (one line)."""
     found = {}
     for cell in nb.cells:
         errors = [o for o in cell.get("outputs", []) if o.output_type == "error"] if cell.cell_type == "code" else []
         if errors and grade_id(cell):
-            found[grade_id(cell)] = f"{errors[0].ename}: {str(errors[0].evalue).splitlines()[0] if errors[0].evalue else ''}"[:300]
+            lines = [line.strip() for line in str(errors[0].evalue or "").splitlines() if line.strip()]
+            said = [line for line in lines if not line.startswith(_NUMPY_LINES)] or lines or [""]
+            found[grade_id(cell)] = f"{errors[0].ename}: {said[0]}"[:300]
     return found
 
 
@@ -221,6 +235,7 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
         autograded = nbformat.read(a.root / "autograded" / student / a.name / f"{name}.ipynb", as_version=4)
         notes += _problems(autograded)
         result.failures.update(_failures(autograded))
+        result.unsupported += _unsupported(autograded)
     if result.pending:
         notes.append(f"needs hand grading: {', '.join(result.pending)}")
     result.message = "; ".join(n for n in notes if n)

@@ -37,6 +37,7 @@ class Result:
     penalty: float = 0.0  # points the late policy takes off
     isolation: str = ""  # the sandbox that ran it, in words
     heldout: str = ""  # the held-out set that graded trained accuracy: its name and SHA-256
+    unsupported: list = field(default_factory=list)  # grade_ids of checks the grader could not run: grade by hand
 
     @property
     def final(self) -> float:

@@ -46,3 +46,30 @@ def make_submission(assignment: str, answers: dict[str, str], *, exercises: Path
         if gid in answers:
             cell.source = answers[gid]
     return nb
+
+
+def write_graded_layout(out: Path, assignment: str, answers: dict[str, dict[str, str]],
+                        added: dict[str, list[str]] | None = None) -> Path:
+    """A grading folder laid out as `course grade` leaves one, without grading (every student
+    `graded`, no scores): for tests and benchmarks of what reads students' code from it.
+
+    answers: student id -> their answer cells (grade id -> code); added: student id -> code cells
+    they added at the end of the notebook."""
+    from nbformat.v4 import new_code_cell
+
+    from autograder.grading.results import Cache, Result
+
+    course = Path(out) / "course"
+    for kind, folder in (("source", SOLUTIONS), ("release", EXERCISES)):
+        (course / kind / assignment).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.read(_notebook(folder / assignment), as_version=4),
+                       course / kind / assignment / f"{assignment}.ipynb")
+    cache = Cache(Path(out) / "results")
+    for student, cells in answers.items():
+        nb = make_submission(assignment, cells)
+        nb.cells += [new_code_cell(code) for code in (added or {}).get(student, [])]
+        folder = course / "autograded" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{assignment}.ipynb")
+        cache.put(Result(student, f"{student}.ipynb", "graded"), key="layout")
+    return Path(out)

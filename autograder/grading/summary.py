@@ -20,6 +20,11 @@ def summary(results: list[Result], attention: list[Attention] = (), total: int |
         cells = sorted({c for r in pending for c in r.pending})
         lines.append(f"{len(pending)} submissions need hand grading ({', '.join(cells)}): "
                      "open nbgrader's formgrader on the course directory (see the README)")
+    cannot = [r for r in graded if r.unsupported]
+    if cannot:
+        cells = sorted({c for r in cannot for c in r.unsupported})
+        lines.append(f"{len(cannot)} submissions have checks the grader cannot run ({', '.join(cells)}): "
+                     "they scored 0 there; grade those cells by hand")
     lines += [f"  {r.student} ({r.file}): {r.status}: {r.message}" for r in problems]
     lines += [f"  {a.file}: not graded: {a.reason}" for a in attention]
     if total is not None and total != len(results):
