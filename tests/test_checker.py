@@ -1,5 +1,6 @@
 """The checker: tests run in the grader on names it asked for, a crash costs one cell, set-up
 failures are the grader's, regrades draw the same random inputs."""
+import sys
 import threading
 
 import nbformat
@@ -83,6 +84,24 @@ def _random_draws(seed):
 def test_hidden_tests_draw_the_same_inputs_for_the_same_seed():
     first, again, other = _random_draws(1234), _random_draws(1234), _random_draws(99)
     assert first == again and first != other
+
+
+def test_a_library_drawing_as_it_is_first_imported_does_not_change_the_tests_inputs(tmp_path, monkeypatch):
+    """scipy draws from default_rng() on its first import (TensorFlow imports it): which submission
+    first imports it in a worker process must not decide the inputs the others' tests draw."""
+    (tmp_path / "draws_on_import.py").write_text("import numpy as np\nnp.random.default_rng().random()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "draws_on_import", raising=False)
+
+    def draws():
+        nb = grade_notebook(_notebook(("import numpy as np", "setup", "imports"), ("x = 1", "answer", "answer"),
+                                      ("import draws_on_import\nprint(np.random.default_rng().integers(0, 10**9))",
+                                       "test", "draw")), limits=LIMITS, seed=1234)
+        return nb.cells[2].outputs[0].text
+
+    first = draws()
+    assert "draws_on_import" in sys.modules
+    assert draws() == first
 
 
 def test_failure_messages_are_cut_before_they_are_processed():

@@ -167,3 +167,19 @@ def test_a_roster_from_moodle_or_canvas_is_read_as_it_is(tmp_path):
     (tmp_path / "bad.csv").write_text("who,what\nx,y\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no student id column"):
         read_roster(tmp_path / "bad.csv")
+
+
+def test_two_files_for_one_notebook_are_reported_and_the_newest_is_graded(tmp_path):
+    import os
+    import types
+
+    from autograder.grading.pipeline import _match
+
+    old, new = tmp_path / "B15000021_conv.ipynb", tmp_path / "王_B15000021_hw.ipynb"
+    for path, when in ((old, 1_700_000_000), (new, 1_700_000_100)):
+        path.write_bytes(_notebook_bytes())
+        os.utime(path, (when, when))
+    subs, _ = collect(tmp_path, notebooks=("convolution",))
+    chosen, notes = _match(subs["B15000021"], types.SimpleNamespace(releases={"convolution": None}))
+    assert chosen == {"convolution": new}
+    assert "several files for convolution.ipynb (B15000021_conv.ipynb, 王_B15000021_hw.ipynb)" in notes[0]

@@ -81,7 +81,7 @@ def _ready(command: str, services: list) -> None:
         from distributed import Client
 
         with Client("tcp://127.0.0.1:8786", timeout="60s") as client:
-            client.wait_for_workers(sum("dask worker" in " ".join(s.args) for s in services), timeout=120)
+            client.wait_for_workers(sum("dask worker" in s.args for s in services), timeout=120)  # shell=True: args is the line
     elif "jupyter lab" in command:
         import json
         import urllib.request

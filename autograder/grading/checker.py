@@ -217,11 +217,17 @@ def seeded(seed: int | None):
     import numpy as np
 
     original = np.random.default_rng
-    calls = iter(range(1_000_000))
+    calls: dict = {}
 
     def default_rng(seed_arg=None, *args, **kwargs):
         if seed_arg is None:
-            seed_arg = np.random.SeedSequence(seed, spawn_key=(next(calls),))
+            # Keyed by call site, so a library that draws while the cell imports it (scipy does,
+            # on first import in a process) does not shift the test's own draws.
+            caller = sys._getframe(1)
+            site = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+            count = calls[site] = calls.get(site, -1) + 1
+            key = int.from_bytes(hashlib.sha256(site.encode()).digest()[:8], "big")
+            seed_arg = np.random.SeedSequence(seed, spawn_key=(key, count))
         return original(seed_arg, *args, **kwargs)
 
     state = np.random.get_state(), random.getstate()
