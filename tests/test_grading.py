@@ -269,3 +269,13 @@ def test_a_roster_names_students_lists_who_did_not_submit_and_flags_who_is_not_o
                                            roster=tmp_path / "roster.csv", log=lambda *_: None)}
     assert results["B10900001"].name == "王小明" and results["B10900002"].status == "missing"
     assert "B10900009 is not on the roster" in results["B10900009"].message
+
+
+def test_a_seed_is_the_same_for_the_same_submission_and_differs_with_secret_assignment_or_student():
+    from autograder.grading.results import submission_seed
+
+    seed = submission_seed("course secret", "convolution", "B10900001")
+    assert seed == submission_seed("course secret", "convolution", "B10900001")
+    assert len({seed, submission_seed("another secret", "convolution", "B10900001"),
+                submission_seed("course secret", "train_cnn", "B10900001"),
+                submission_seed("course secret", "convolution", "B10900002")}) == 4
