@@ -269,3 +269,25 @@ def test_a_roster_names_students_lists_who_did_not_submit_and_flags_who_is_not_o
                                            roster=tmp_path / "roster.csv", log=lambda *_: None)}
     assert results["B10900001"].name == "王小明" and results["B10900002"].status == "missing"
     assert "B10900009 is not on the roster" in results["B10900009"].message
+
+
+def test_a_seed_is_the_same_for_the_same_submission_and_differs_with_secret_assignment_or_student():
+    from autograder.grading.results import submission_seed
+
+    seed = submission_seed("course secret", "convolution", "B10900001")
+    assert seed == submission_seed("course secret", "convolution", "B10900001")
+    assert len({seed, submission_seed("another secret", "convolution", "B10900001"),
+                submission_seed("course secret", "train_cnn", "B10900001"),
+                submission_seed("course secret", "convolution", "B10900002")}) == 4
+
+
+def test_the_summary_says_what_awaits_hand_grading_and_what_the_grader_cannot_run():
+    from autograder.grading.results import Result
+    from autograder.grading.summary import summary
+
+    results = [Result("B1", "B1_ps1.ipynb", "graded", score=3, max_score=10, pending=["essay"]),
+               Result("B2", "B2_ps1.ipynb", "graded", score=5, max_score=10, unsupported=["test_plot"]),
+               Result("B3", "B3_ps1.ipynb", "graded", score=10, max_score=10)]
+    text = summary(results)
+    assert "1 submissions need hand grading (essay): open nbgrader's formgrader" in text
+    assert "1 submissions have checks the grader cannot run (test_plot): they scored 0 there" in text

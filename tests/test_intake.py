@@ -107,6 +107,23 @@ def test_only_declared_attachments_are_kept(tmp_path):
     assert list(subs["B10900001"].attachments) == ["cnn_model.keras"]
 
 
+def test_an_attachment_over_the_cap_is_not_used_and_the_note_says_why(tmp_path, monkeypatch):
+    monkeypatch.setattr(intake, "MAX_FILE_MB", 1)
+    (tmp_path / "B10900001_conv.ipynb").write_bytes(_notebook_bytes())
+    (tmp_path / "B10900001_cnn_model.keras").write_bytes(b"0" * (2 * 2**20))
+    subs, _ = collect(tmp_path, notebooks=("train_cnn",), declared=("cnn_model.keras",))
+    assert subs["B10900001"].attachments == {}
+    assert "B10900001_cnn_model.keras not used: larger than the 1 MB an attachment may be" in subs["B10900001"].notes
+
+
+def test_an_export_that_unpacks_past_the_total_cap_stops_before_grading(tmp_path, monkeypatch):
+    monkeypatch.setattr(intake, "MAX_EXPORT_MB", 1)
+    archive = tmp_path / "class.zip"
+    _zip(archive, {f"B1090000{i}_conv.ipynb": b"0" * (600 * 2**10) for i in range(3)})  # 1.8 MB, each under the file cap
+    with pytest.raises(IntakeError, match="unpacks to more than 1 MB"):
+        extract_zip(archive, tmp_path / "out")
+
+
 @pytest.mark.parametrize("content, reason", [
     ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ("", "empty"),

@@ -148,7 +148,8 @@ class Engine:
         futures = {self.client.submit(fn, shared, job, key=f"grade-{key}-{os.urandom(4).hex()}", pure=False): key
                    for key, job in jobs.items()}
         try:
-            for future in as_completed(futures):
+            # this client's loop: as_completed would take the default client's, maybe another cluster's
+            for future in as_completed(futures, loop=self.client.loop):
                 yield self._outcome(futures[future], future)
         finally:
             pending = [f for f in futures if not f.done()]

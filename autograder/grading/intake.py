@@ -234,6 +234,9 @@ def collect(folder: Path, *, notebooks: tuple[str, ...], declared: tuple[str, ..
         if path.suffix == ".ipynb":
             sub.notebooks[printable(path.name)] = path
         elif (name := declared_name(path.name, sid, declared)) is not None:
+            if path.stat().st_size > MAX_FILE_MB * 2**20:  # never read: the workers get what is kept
+                sub.notes.append(f"{printable(path.name)} not used: larger than the {MAX_FILE_MB} MB an attachment may be")
+                continue
             if name in sub.attachments:
                 sub.notes.append(f"several files for {name}: graded the newest, {printable(path.name)}")
             sub.attachments[name] = path

@@ -1,4 +1,4 @@
-# A student who returns the lecture example's numbers, which the visible tests check.
+# A student who returns the numbers of the small network, which the visible tests check.
 # cell: forward
 def forward(x, params):
     return {"z1": np.array([0.6, 1.3]), "a1": np.array([0.64565631, 0.78583498]),
