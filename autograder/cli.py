@@ -42,7 +42,7 @@ def _grade(args):
                         workers=args.workers, scheduler=args.scheduler, timeout=args.timeout,
                         submission_timeout=args.submission_timeout, allow_unisolated=args.allow_unisolated,
                         memory_mb=args.memory_mb, db_url=args.db_url, students=args.student or None,
-                        roster=args.roster, extensions=args.extensions,
+                        roster=args.roster, extensions=args.extensions, heldout=args.heldout,
                         log=lambda line: print(line, flush=True), progress=_progress)
     except Interrupted as stop:
         print(f"stopped: {len(stop.remaining)} submissions not graded (run the same command to resume); "
@@ -65,7 +65,9 @@ def _check_leaks(args):
     if missing:
         raise FileNotFoundError(f"{', '.join(missing)} does not exist (build the book first with `make book`, "
                                 "or give the folders to check)")
-    leaks = find_leaks(args.paths)
+    from autograder.heldout import describe
+
+    leaks = find_leaks(args.paths, heldout_sets=[describe(p) for p in args.heldout] if args.heldout else None)
     for leak in leaks:
         print(leak)
     print(f"{len(leaks)} leaks in {', '.join(map(str, args.paths))}")
@@ -141,6 +143,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--roster", type=Path, help="class list CSV (student id, name; a platform's participant export "
                    "works as it is): adds names, lists who did not submit")
     g.add_argument("--extensions", type=Path, help="CSV with student_id,days: extra days past the due date")
+    g.add_argument("--heldout", type=Path, metavar="FILE.npz", help="grade trained accuracy on your own held-out "
+                   "set (arrays images and labels; see the README) instead of the public one students have")
     g.add_argument("--export", choices=["moodle", "canvas"], help="also write the final scores for the platform "
                    "(moodle: Moodle's grade import; canvas: NTU COOL and other Canvas gradebooks)")
     g.add_argument("--timeout", type=float, default=DEFAULT.timeout,
@@ -157,6 +161,8 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check-leaks", help="fail if solutions or hidden tests appear in student-facing files")
     c.add_argument("paths", nargs="*", type=Path, default=[Path("_build/html"), Path("exercises")])
+    c.add_argument("--heldout", type=Path, action="append", metavar="FILE.npz", help="also look for this private "
+                   "held-out set (default: the sets `course grade --heldout` recorded under grading/)")
     c.set_defaults(run=_check_leaks)
 
     k = sub.add_parser("check-links", help="check the built site's internal links and anchors (offline)")

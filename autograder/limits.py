@@ -59,3 +59,14 @@ def default_workers() -> int:
 MAX_FILE_MB = 64  # a notebook or an attachment
 MAX_EXPORT_MB = 4096  # everything a zip unpacks to
 MAX_ZIP_ENTRIES = 100_000
+
+# Held-out sets and the models handed in for them (autograder/heldout.py, autograder/grading/accuracy.py).
+MAX_HELDOUT_MB = 64  # an instructor's held-out file: it travels to every worker
+MAX_UNPACKED_MB = 256  # what a submission's zip attachments unpack to when searched for held-out images
+MAX_MODEL_JSON_CHARS = 5_000_000  # a model's to_json()
+MAX_MODEL_PARAMS = 5_000_000  # numbers in a rebuilt model (an assignment may ask for fewer)
+MAX_LAYER_OUTPUTS = 1_000_000  # numbers one layer outputs per image
+PREDICT_SECONDS = 120  # the grader's time to predict a held-out set and its moved copies with one model
+# A held-out accuracy this far above the accuracy on moved copies is flagged for the instructor: above every
+# honest model measured (benchmarks/accuracy_thresholds.py: at most 0.33 for train_cnn, 0.46 for resnet).
+MEMORISATION_GAP = 0.50

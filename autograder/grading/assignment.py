@@ -63,15 +63,17 @@ class Assignment:
     attachments: tuple[str, ...] = ()  # file names students may hand in beside the notebook
     digest: str = ""  # of the assignment's source folder and the grader
     due: datetime | None = None  # from dlcourse/schedule.yml
+    heldout: str = ""  # the dataset whose held-out part grades trained accuracy (notebook metadata dlcourse.heldout)
 
     @property
     def max_score(self) -> float:
         return sum(q.points for q in self.questions)
 
-    def package(self, limits: Limits) -> dict:
-        """What every grading worker needs, as plain data."""
+    def package(self, limits: Limits, heldout: dict | None = None) -> dict:
+        """What every grading worker needs, as plain data; heldout: an instructor's set (autograder.heldout.read)."""
         return {"assignment": self.name, "digest": self.digest, "limits": limits.as_dict(),
-                "files": self.shipped, "releases": {n: nbformat.writes(nb) for n, nb in self.releases.items()}}
+                "files": self.shipped, "releases": {n: nbformat.writes(nb) for n, nb in self.releases.items()},
+                "heldout": (heldout or {"dataset": self.heldout}) if self.heldout else None}
 
 
 def available(solutions: Path = SOLUTIONS) -> list[str]:
@@ -150,6 +152,8 @@ def prepare(out: Path, name: str, solutions: Path = SOLUTIONS, *, db_url: str | 
     shipped = {p.relative_to(source_dir).as_posix(): p.read_bytes() for p in sorted(source_dir.rglob("*"))
                if p.is_file() and p.suffix != ".ipynb" and ".ipynb_checkpoints" not in p.parts
                and p.name != "__pycache__"}
+    heldout = next((nb.metadata["dlcourse"]["heldout"] for nb in sources.values()
+                    if isinstance(nb.metadata.get("dlcourse"), dict) and nb.metadata["dlcourse"].get("heldout")), "")
     return Assignment(name, api, root.resolve(), releases, sources, questions, shipped, attachments_of(name),
-                      hashlib.sha256((digest + _grader_digest()).encode()).hexdigest(), due)
+                      hashlib.sha256((digest + _grader_digest()).encode()).hexdigest(), due, heldout)
 

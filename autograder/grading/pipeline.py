@@ -151,7 +151,8 @@ def _rebuild(sub: Submission, a: Assignment, secret: str, settings: dict) -> _Pr
 def _job(p: _Prepared) -> dict:
     return {"student": p.submission.student, "seed": p.seed,
             "notebooks": {n: nbformat.writes(nb) for n, nb in p.notebooks.items()},
-            "attachments": {name: path.read_bytes() for name, path in p.submission.attachments.items()}}
+            "attachments": {name: path.read_bytes() for name, path in p.submission.attachments.items()},
+            "submitted": {name: path.read_bytes() for name, path in p.submission.notebooks.items()}}
 
 
 def _problems(nb) -> list[str]:
@@ -308,15 +309,16 @@ def _last_error(log: str) -> str:
 def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SOLUTIONS,
           id_pattern: str = DEFAULT_ID_PATTERN, workers: int | None = None, scheduler: str | None = None,
           limits: Limits = DEFAULT, db_url: str | None = None, students: list[str] | None = None,
-          roster: Path | None = None, extensions: Path | None = None, log=print, progress=None,
-          **limit_overrides) -> list[Result]:
+          roster: Path | None = None, extensions: Path | None = None, heldout: Path | None = None, log=print,
+          progress=None, **limit_overrides) -> list[Result]:
     """Grade every submission in `submissions` (a folder, or a zip as a learning platform exports it).
 
     Writes out/grades.csv and out/feedback/<student>.html, prints progress and a summary, and
     returns the Result of every student this folder has graded (this run's and earlier ones').
     A broken submission is reported, never fatal; a re-run grades only what changed; students:
     grade only these ids. roster: the class list (names, who is missing), extensions: extra days
-    per student (both CSV files, kept in out/ for later runs). limit_overrides (timeout=...,
+    per student (both CSV files, kept in out/ for later runs); heldout: an instructor's private
+    held-out set (.npz) that grades trained accuracy instead of the public one. limit_overrides (timeout=...,
     memory_mb=...) change `limits`.
     progress(total) -> a bar with update() and write(line) (e.g. tqdm), shown while grading.
     Raises Interrupted (with what finished) on Ctrl-C, after writing grades.csv.
@@ -336,6 +338,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
         extra_days = read_extensions(out / "extensions.csv") if (out / "extensions.csv").exists() else {}
     log(f"preparing {assignment} (nbgrader course directory in {out / 'course'})")
     a = prepare(out, assignment, solutions, db_url=db_url)
+    private = _private_heldout(heldout, a, out, log)
     folder, skipped = _intake(submissions, out)
     subs, attention = collect(folder, notebooks=tuple(a.releases), declared=a.attachments, pattern=id_pattern,
                               known=class_list.known if class_list else None, skipped=skipped)
@@ -346,7 +349,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     if not subs and not attention:
         raise IntakeError(f"no submissions found in {submissions}")
     cache, secret = Cache(out / "results"), course_secret(out)
-    settings = limits.as_dict()
+    settings = {**limits.as_dict(), "heldout": private["sha256"] if private else None}
     results: dict[str, Result] = {}
     todo: dict[str, _Prepared] = {}
     for student, sub in subs.items():
@@ -367,7 +370,7 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     interrupted = None
     if todo:
         try:
-            _run(a, todo, results, cache, out, limits, workers, scheduler, log, progress, extra_days)
+            _run(a, todo, results, cache, out, limits, workers, scheduler, log, progress, extra_days, private)
         except KeyboardInterrupt:
             interrupted = [s for s in todo if s not in results]
             for s in interrupted:  # in grades.csv, never cached: the next run grades them
@@ -386,15 +389,29 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
     return ordered
 
 
+def _private_heldout(path: Path | None, a: Assignment, out: Path, log) -> dict | None:
+    """The instructor's held-out set as a package entry (checked, and noted for the leak check), or None."""
+    from autograder import heldout
+
+    if path is None:
+        return None
+    if not a.heldout:
+        raise IntakeError(f"{a.name} has no accuracy graded on held-out images: --heldout is not for it")
+    entry = heldout.read(path, a.heldout)
+    heldout.register(out, path)
+    log(f"held-out set: {entry['name']} (sha256 {entry['sha256']}) instead of {a.heldout}'s public held-out part")
+    return entry
+
+
 def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache, out: Path, limits: Limits,
-         workers, scheduler, log, progress, extensions: dict) -> None:
+         workers, scheduler, log, progress, extensions: dict, private: dict | None = None) -> None:
     from autograder.grading.engine import Engine
     from autograder.grading.worker import grade_student, prepare as prepare_worker
 
     _feedback_pages(a)
     log(f"starting the graders ({'the cluster at ' + scheduler if scheduler else 'a local cluster'})")
     with Engine(workers, scheduler, log=out / "workers.log") as engine:
-        package = engine.share(a.package(limits))
+        package = engine.share(a.package(limits, private))
         engine.warm(prepare_worker, package)
         log(f"grading {len(todo)} submissions on {engine.description}")
         jobs = {student: _job(p) for student, p in todo.items()}
@@ -404,8 +421,9 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
         for n, outcome in enumerate(engine.run(grade_student, package, jobs), 1):
             p = todo[outcome.key]
             if outcome.value is not None:
+                p.notes += outcome.value.get("notes", [])  # flags for the instructor (grading/accuracy.py)
                 result = _record(a, p, outcome.value["notebooks"], out, extensions.get(outcome.key))
-                result.isolation = outcome.value.get("isolation", "")
+                result.isolation, result.heldout = outcome.value.get("isolation", ""), outcome.value.get("heldout", "")
             else:
                 _stop_on_grader_setup(outcome)
                 result = Result(p.submission.student, p.submission.files, "failed", max_score=a.max_score,

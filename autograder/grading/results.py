@@ -2,7 +2,7 @@
 
 A result is re-used only while everything that decides it is unchanged: the submission's
 bytes, the assignment's source (hidden tests), the grader's code, the helper package, the
-limits and the seed (`cache_key`). Each submission's seed comes from the assignment, the
+limits, the held-out set and the seed (`cache_key`). Each submission's seed comes from the assignment, the
 student id and a course secret, so a regrade draws the same random test inputs.
 """
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Result:
     days_late: float = 0.0  # past the due date and any extension
     penalty: float = 0.0  # points the late policy takes off
     isolation: str = ""  # the sandbox that ran it, in words
+    heldout: str = ""  # the held-out set that graded trained accuracy: its name and SHA-256
     unsupported: list = field(default_factory=list)  # grade_ids of checks the grader could not run: grade by hand
 
     @property
@@ -157,9 +158,10 @@ def write_csv(results: list[Result], path: Path, questions=None) -> None:
         writer = csv.writer(f)
         writer.writerow(["student_id", "name", "status", *(label for _, label in columns), "score", "max_score",
                          "days_late", "late_penalty", "final_score", "needs_hand_grading", "submitted_at", "file",
-                         "message"])
+                         "heldout", "message"])
         for r in results:
             points = [("pending" if gid in r.pending else r.cells.get(gid, 0)) for gid, _ in columns]
             writer.writerow([safe_cell(v) for v in [r.student, r.name, r.status, *points, r.score, r.max_score,
                                                     round(r.days_late, 2), round(r.penalty, 2), round(r.final, 2),
-                                                    " ".join(r.pending), r.submitted_at or "", r.file, r.message]])
+                                                    " ".join(r.pending), r.submitted_at or "", r.file, r.heldout,
+                                                    r.message]])

@@ -56,9 +56,11 @@ def prepare(package: dict) -> str:
 
 
 def grade_student(package: dict, job: dict) -> dict:
-    """Grade one student's notebooks: {"notebooks": {name: graded notebook JSON}, "seconds": ...}."""
+    """Grade one student's notebooks: {"notebooks": {name: graded notebook JSON}, "seconds": ..., "heldout":
+    the held-out set that graded trained accuracy, "notes": for the result's message (grading/accuracy.py)}."""
     import nbformat
 
+    from autograder.grading.accuracy import grading
     from autograder.grading.checker import grade_notebook
     from autograder.limits import Limits
 
@@ -67,7 +69,7 @@ def grade_student(package: dict, job: dict) -> dict:
     folder = _unpack(package)
     limits = Limits.from_dict(package["limits"])
     graded = {}
-    with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="grading-") as tmp, grading(package.get("heldout")) as record:
         workdir = Path(tmp) / "assignment"  # the tests' own copy of the shipped files
         shutil.copytree(folder, workdir)
         files = _shipped(folder)
@@ -79,4 +81,5 @@ def grade_student(package: dict, job: dict) -> dict:
             nb = grade_notebook(nbformat.reads(text, as_version=4), release=release, limits=limits, files=files,
                                 seed=job["seed"], workdir=workdir)
             graded[name] = nbformat.writes(nb)
-    return {"notebooks": graded, "isolation": isolation, "seconds": time.perf_counter() - start}
+        notes = record.report({**job.get("submitted", {}), **job["attachments"]})  # held-out set used, notes
+    return {"notebooks": graded, "isolation": isolation, "seconds": time.perf_counter() - start, **notes}

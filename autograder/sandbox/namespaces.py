@@ -1,6 +1,11 @@
 """How a sandbox is isolated: the `unshare` command that gives it namespaces of its own and the
-shell script that builds its root file system (only the system, Python and `dlcourse`, read-only),
-its own /tmp, /dev/shm, /dev/mqueue and /proc, and caps System V shared memory."""
+shell script that builds its root file system (only the system, Python and `dlcourse`, read-only,
+with the course's datasets cut to their training part), its own /tmp, /dev/shm, /dev/mqueue and
+/proc, and caps System V shared memory."""
+import atexit
+import functools
+import gzip
+import importlib.util
 import math
 import os
 import shlex
@@ -30,17 +35,41 @@ TMPFS = ("/", "/tmp", "/dev/shm")  # the sandbox's own tmpfs mounts: their files
 
 
 def _keep_paths() -> list[Path]:
-    import importlib.util
-
     helpers = Path(importlib.util.find_spec("dlcourse").origin).parent  # where this Python imports it from
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent, helpers}
     return sorted(paths)
 
 
-def _isolation_script(keep: list[Path], scratch: Path, uid: int | None, shm_bytes: int) -> str:
+@functools.cache
+def training_only_copies() -> tuple[tuple[Path, Path], ...]:
+    """(copy, original) for each data file the course's loaders read (dlcourse.data): the copy holds
+    only the training part, so held-out examples do not exist where submissions run. Made once per
+    grader process; the sandbox sees each copy in its original's place."""
+    from dlcourse.data import DATASETS
+
+    folder = Path(tempfile.mkdtemp(prefix="dlcourse-training-only-"))
+    folder.chmod(0o755)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    found = []
+    for name, ds in sorted(DATASETS.items()):
+        spec = importlib.util.find_spec(ds.file[0]) if ds.file and ds.heldout else None
+        if spec is None:
+            continue
+        original = Path(spec.submodule_search_locations[0], ds.file[1]).resolve()
+        lines = gzip.decompress(original.read_bytes()).splitlines(keepends=True)  # one example per line
+        copy = folder / f"{name}-{original.name}"
+        copy.write_bytes(gzip.compress(b"".join(line for line, held in zip(lines, ds.heldout(len(lines)))
+                                                if not held), mtime=0))
+        copy.chmod(0o644)
+        found.append((copy, original))
+    return tuple(found)
+
+
+def _isolation_script(keep: list[Path], scratch: Path, uid: int | None, shm_bytes: int,
+                      overlays=()) -> str:
     """Shell run as root in new namespaces: build a root file system that holds only the system
-    directories, Python and dlcourse (read-only), a private /tmp, /dev/shm, /dev/mqueue and /proc;
-    cap System V shared memory; chroot into it."""
+    directories, Python and dlcourse (read-only), each overlay's copy over its original, a private
+    /tmp, /dev/shm, /dev/mqueue and /proc; cap System V shared memory; chroot into it."""
     new = NEW_ROOT
     lines = ["set -e", f"mount -t tmpfs -o size=16m,mode=755 tmpfs {new}",
              f"mkdir -p {new}/tmp {new}/proc {new}/dev",
@@ -60,6 +89,9 @@ def _isolation_script(keep: list[Path], scratch: Path, uid: int | None, shm_byte
         q, target = shlex.quote(str(path)), shlex.quote(f"{new}{path}")
         lines += [f"mkdir -p {target}", f"mount --rbind {q} {target}",
                   f"mount -o remount,bind,ro {target} || true"]
+    for copy, original in overlays:
+        target = shlex.quote(f"{new}{original}")
+        lines += [f"mount --bind {shlex.quote(str(copy))} {target}", f"mount -o remount,bind,ro {target}"]
     runner = shlex.quote(f"{new}{RUNNER_MOUNT}")
     lines += [f"mkdir -p {runner}", f"mount --bind {shlex.quote(str(INSIDE))} {runner}",
               f"mount -o remount,bind,ro {runner}"]
@@ -91,4 +123,5 @@ def namespaces_argv(python: list, uid: int | None, shm_bytes: int) -> list:
         raise OSError("util-linux unshare is not installed")
     user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
     return ["unshare", *user, *NAMESPACES, "--fork", "--kill-child", "--",
-            "sh", "-c", _isolation_script(_keep_paths(), SCRATCH, uid, shm_bytes), "sandbox", *python]
+            "sh", "-c", _isolation_script(_keep_paths(), SCRATCH, uid, shm_bytes, training_only_copies()),
+            "sandbox", *python]

@@ -1,11 +1,13 @@
-"""Check that no solution or hidden test reaches anything students see."""
+"""Check that no solution, hidden test or private held-out set reaches anything students see."""
+import hashlib
 import html
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import SOLUTIONS
+from autograder import REPO, SOLUTIONS, heldout
+from autograder.limits import MAX_HELDOUT_MB
 
 BLOCKS = {
     "solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
@@ -27,7 +29,7 @@ _SPACE = re.compile(r"\s+")
 @dataclass(frozen=True)
 class Leak:
     path: Path
-    kind: str  # "solution", "hidden test" or "marker"
+    kind: str  # "solution", "hidden test", "marker", "held-out set" or "held-out images"
     text: str
 
     def __str__(self):
@@ -99,14 +101,38 @@ def visible_text(path: Path) -> str:
     return text
 
 
-def find_leaks(targets: list[Path], solutions: Path = SOLUTIONS) -> list[Leak]:
-    """Solution lines, hidden-test lines and nbgrader markers found in any file under targets.
-
-    """
-    secrets = secret_lines(solutions)
-    files = [p for t in targets for p in ([t] if t.is_file() else sorted(t.rglob("*")))
-             if p.is_file() and p.suffix in TEXT_SUFFIXES]
+def heldout_leaks(files: list[Path], sets: list[dict]) -> list[Leak]:
+    """Files that are one of the private held-out sets ({"name", "sha256", "path"}, as `course grade
+    --heldout` records them), or that hold any of its images byte for byte (raw, zipped, base64, numbers)."""
+    loaded = []
+    for s in sets:
+        try:
+            images, _ = heldout.arrays(Path(s["path"]).read_bytes(), s["name"])
+        except (OSError, ValueError):
+            images = None  # moved or deleted: its checksum is still looked for
+        loaded.append((s, images))
     leaks = []
+    for path in files:
+        if path.stat().st_size > MAX_HELDOUT_MB * 2**20:
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        for s, images in loaded:
+            if digest == s["sha256"]:
+                leaks.append(Leak(path, "held-out set", s["name"]))
+            elif images is not None and (hits := heldout.found(heldout.blobs_of({path.name: data}), images)):
+                leaks.append(Leak(path, "held-out images", f"{len(hits)} images of {s['name']}"))
+    return leaks
+
+
+def find_leaks(targets: list[Path], solutions: Path = SOLUTIONS, heldout_sets: list[dict] | None = None) -> list[Leak]:
+    """Solution lines, hidden-test lines and nbgrader markers found in any text file under targets, and
+    any file holding a private held-out set (heldout_sets; default: those recorded under grading/)."""
+    secrets = secret_lines(solutions)
+    every = [p for t in targets for p in ([t] if t.is_file() else sorted(t.rglob("*"))) if p.is_file()]
+    files = [p for p in every if p.suffix in TEXT_SUFFIXES]
+    sets = heldout.registered(REPO / "grading") if heldout_sets is None else heldout_sets
+    leaks = heldout_leaks(every, sets) if sets else []
     for path in files:
         raw = visible_text(path)
         for match in MARKERS.finditer(raw):

@@ -1,9 +1,10 @@
-# A student who skips training and looks each image up in the dataset, labels included: right on every
-# image stored there, lost on any other (such as a digit moved by a pixel).
+# A student who skips training and writes the old predict_digits as a lookup table of the dataset, labels
+# included. The grader no longer calls any function of the student's: it predicts with the model handed over
+# (here untrained), so the lookup table earns nothing.
 # cell: train_model
 model = build_model()
 
-# cell: predict_digits
+
 def predict_digits(images):
     x_all, y_all = load_dataset("mnist-subset")
     known = {image.tobytes(): label for image, label in zip(x_all, y_all)}

@@ -1,5 +1,5 @@
-# A student who trains on raw pixels 0-255 but divides by 255 in predict_digits: the images the model
-# sees at prediction are 255 times darker than those it was trained on.
+# A student who trains on raw pixels 0-255: the grader divides by 255 when it predicts, as the assignment says,
+# so the images the model sees then are 255 times darker than those it was trained on.
 # cell: train_model
 MODEL_FILE = "cnn_model.keras"
 if os.path.exists(MODEL_FILE):  # trained before (e.g. on Colab) and handed in with the notebook
