@@ -152,7 +152,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--submission-timeout", type=float, default=DEFAULT.submission_timeout,
                    help=f"seconds all of a submission's cells may run together (default: {DEFAULT.submission_timeout:g})")
     g.add_argument("--allow-unisolated", action="store_true",
-                   help="where Linux namespaces are unavailable, grade in a plain process anyway (no isolation)")
+                   help="where Linux namespaces are unavailable, grade in a plain process anyway (no isolation: "
+                   "submissions can read what this user can, held-out data included)")
     g.add_argument("--memory-mb", type=int, default=DEFAULT.memory_mb,
                    help=f"memory per submission in MB (default: {DEFAULT.memory_mb})")
     g.add_argument("--db-url", help="gradebook shared by several graders, e.g. "
