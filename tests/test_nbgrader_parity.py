@@ -8,6 +8,7 @@ The same submissions go through plain `nbgrader autograde` (a kernel per noteboo
 grade`: automatic points must agree cell by cell, and hand-graded cells are pending in both.
 """
 import copy
+import re
 import shutil
 from pathlib import Path
 
@@ -234,3 +235,6 @@ def test_scores_entered_in_formgrader_reach_grades_csv(graded):
     row = next(r for r in csv.DictReader((root / "out" / "grades.csv").open(encoding="utf-8"))
                if r["student_id"] == "B10901001")
     assert float(row["score"]) == 5 + 1 + 2 + 0.5 and row["needs_hand_grading"] == ""
+    cells = {k: v for k, v in row.items() if re.search(r"\(/[\d.]+\)$", k)}  # a column per graded cell, both notebooks
+    assert len(cells) == 7, list(cells)
+    assert [float(v) for k, v in cells.items() if "why helper" in k or "plot cube" in k] == [2, 0.5]

@@ -91,7 +91,7 @@ def questions_of(name: str, nb) -> list[Question]:
     """The graded cells of one notebook, in order, each titled by the section heading above it."""
     found, title = [], name
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and not nbgrader_meta(cell).get("grade"):
+        if cell.cell_type == "markdown" and not (nbgrader_meta(cell).get("grade") or nbgrader_meta(cell).get("task")):
             headings = _HEADING.findall(cell.source)
             title = headings[-1] if headings else title
             continue
