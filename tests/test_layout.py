@@ -69,3 +69,21 @@ def test_the_python_floor_is_the_one_the_code_needs():
         ast.parse(path.read_text(encoding="utf-8"), str(path), feature_version=(3, 11))  # 3.12+ syntax fails here
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert "(3, 11)" in makefile, "make checks the same floor before creating the venv"
+
+
+def test_grading_limits_have_one_source_and_no_private_stdlib_attribute_is_touched():
+    """limits.py holds the defaults (memory 4096 MB, 120 s per cell); nothing reaches into a standard
+    library module's private names (the old grader rewrote multiprocessing.forkserver's)."""
+    limits = (REPO / "autograder/limits.py").read_text(encoding="utf-8")
+    assert "4096" in limits and "120" in limits
+    for path in _modules("autograder"):
+        if path.name == "limits.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        numbers = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in (4096, 1800)]
+        assert not numbers, f"{path.relative_to(REPO)} repeats a limit of autograder/limits.py: {numbers}"
+        private = [f"{ast.unparse(n.value)}.{n.attr}" for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                   and n.attr.startswith("_") and not n.attr.startswith("__")
+                   and ast.unparse(n.value).split(".")[0] in ("multiprocessing", "os", "sys", "subprocess", "threading")
+                   and n.attr not in ("_exit", "_getframe")]  # documented, despite the underscore
+        assert not private, f"{path.relative_to(REPO)} uses private standard-library names: {private}"
