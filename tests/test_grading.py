@@ -291,3 +291,31 @@ def test_the_summary_says_what_awaits_hand_grading_and_what_the_grader_cannot_ru
     text = summary(results)
     assert "1 submissions need hand grading (essay): open nbgrader's formgrader" in text
     assert "1 submissions have checks the grader cannot run (test_plot): they scored 0 there" in text
+
+
+def test_a_new_gradebook_is_the_one_nbgrader_would_create(tmp_path, monkeypatch):
+    """Made without nbgrader's `alembic heads` subprocess: the same tables and the same alembic stamp."""
+    import os
+    import sys
+    from pathlib import Path
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # nbgrader's `alembic`
+    from nbgrader.api import Gradebook, get_alembic_version
+    from sqlalchemy import create_engine, inspect, text
+
+    from autograder.grading.course import new_gradebook
+
+    ours, theirs = f"sqlite:///{tmp_path / 'ours.db'}", f"sqlite:///{tmp_path / 'theirs.db'}"
+    new_gradebook(ours)
+    Gradebook(theirs).close()
+    books = {}
+    for url in (ours, theirs):
+        engine = create_engine(url)
+        with engine.connect() as db:
+            books[url] = (sorted(inspect(engine).get_table_names()),
+                          db.execute(text("SELECT version_num FROM alembic_version")).scalars().all())
+        engine.dispose()
+    assert books[ours] == books[theirs] and books[ours][1] == [get_alembic_version()]
+    new_gradebook(ours)  # an existing gradebook is left as it is
+    with Gradebook(ours) as gb:
+        assert gb.assignments == []

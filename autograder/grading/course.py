@@ -68,6 +68,32 @@ def nbgrader_api(course_root: Path, **settings):
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
+def new_gradebook(db_url: str) -> None:
+    """Create a gradebook that does not exist yet as nbgrader does (its tables, stamped with its
+    alembic head), reading the head in this process: nbgrader runs the `alembic heads` command for
+    that, about 3 s of a first run's start-up. A gradebook that has tables is left alone."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url, future=True)
+    try:
+        if inspect(engine).get_table_names():
+            return
+        config = AlembicConfig()
+        config.set_main_option("script_location", ALEMBIC_DIR)
+        head = ScriptDirectory.from_config(config).get_current_head()
+        Base.metadata.create_all(bind=engine)
+        with engine.begin() as db:  # a grader racing this one may have stamped it meanwhile
+            db.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            db.execute(text("INSERT INTO alembic_version (version_num) SELECT :v WHERE NOT EXISTS "
+                            "(SELECT 1 FROM alembic_version)"), {"v": head})
+    finally:
+        engine.dispose()
+
+
 def write_formgrader_config(course_root: Path, db_url: str | None = None) -> Path:
     """nbgrader_config.py in the course directory, so that nbgrader's formgrader (started there)
     opens the same gradebook for hand grading. Autograding stays with `course grade`."""
@@ -96,6 +122,7 @@ def prepare_course(course_root: Path, assignment: str, solutions: Path = SOLUTIO
     shutil.copytree(solutions / assignment, course_root / "source" / assignment,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     api = nbgrader_api(course_root, **settings)
+    new_gradebook(api.coursedir.db_url)
     for attempt in range(3):  # graders sharing one gradebook may race to create the assignment
         result = api.generate_assignment(assignment)
         if result["success"]:
