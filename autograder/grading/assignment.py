@@ -91,12 +91,13 @@ def questions_of(name: str, nb) -> list[Question]:
     """The graded cells of one notebook, in order, each titled by the section heading above it."""
     found, title = [], name
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and not (nbgrader_meta(cell).get("grade") or nbgrader_meta(cell).get("task")):
+        meta = nbgrader_meta(cell)
+        graded = meta.get("task") or meta.get("grade")
+        if cell.cell_type == "markdown" and not graded:
             headings = _HEADING.findall(cell.source)
             title = headings[-1] if headings else title
             continue
-        meta = nbgrader_meta(cell)
-        if meta.get("task") or meta.get("grade"):
+        if graded:
             kind = "task" if meta.get("task") else ("answer" if meta.get("solution") else "test")
             manual = kind != "test"
             found.append(Question(grade_id(cell), name, title.replace("*", "").strip(), float(meta.get("points") or 0),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -249,9 +248,3 @@ def collect(folder: Path, *, notebooks: tuple[str, ...], declared: tuple[str, ..
         if not sub.notebooks:
             sub.problem = "no notebook (.ipynb) among the files submitted"
     return dict(sorted(by_student.items())), attention
-
-
-def copy_attachment(path: Path, dest: Path) -> None:
-    if path.stat().st_size > MAX_FILE_MB * 2**20:
-        raise ValueError(f"{printable(path.name)} is larger than {MAX_FILE_MB} MB")
-    shutil.copyfile(path, dest)

@@ -148,11 +148,13 @@ def _rebuild(sub: Submission, a: Assignment, secret: str, settings: dict) -> _Pr
     return _Prepared(sub, rebuilt, notes, seed, key)
 
 
-def _job(p: _Prepared) -> dict:
+def _job(p: _Prepared, heldout: bool) -> dict:
+    """One submission's task data; heldout: the assignment grades trained accuracy, so the files as
+    submitted travel too, to be searched for held-out images (grading/accuracy.py)."""
     return {"student": p.submission.student, "seed": p.seed,
             "notebooks": {n: nbformat.writes(nb) for n, nb in p.notebooks.items()},
             "attachments": {name: path.read_bytes() for name, path in p.submission.attachments.items()},
-            "submitted": {name: path.read_bytes() for name, path in p.submission.notebooks.items()}}
+            "submitted": {name: path.read_bytes() for name, path in p.submission.notebooks.items()} if heldout else {}}
 
 
 def _problems(nb) -> list[str]:
@@ -212,8 +214,8 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
     for name, nb in p.notebooks.items():
         nbformat.write(nb, target / f"{name}.ipynb")
         ApplyGradedOutputs.pending[(student, name)] = nbformat.reads(graded[name], as_version=4)
-    for name, path in p.submission.attachments.items():
-        intake.copy_attachment(path, target / name)
+    for name, path in p.submission.attachments.items():  # sizes were capped when they were collected
+        shutil.copyfile(path, target / name)
     if p.submission.submitted_at is not None:  # nbgrader reads lateness from this file, which we write
         (target / "timestamp.txt").write_text(p.submission.submitted_at.isoformat())
     notes = list(p.notes)
@@ -414,7 +416,7 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
         package = engine.share(a.package(limits, private))
         engine.warm(prepare_worker, package)
         log(f"grading {len(todo)} submissions on {engine.description}")
-        jobs = {student: _job(p) for student, p in todo.items()}
+        jobs = {student: _job(p, bool(a.heldout)) for student, p in todo.items()}
         bar = progress(len(todo)) if progress else None
         say = bar.write if bar else log
         isolation = None
