@@ -77,3 +77,38 @@ def test_two_graders_share_one_postgres_gradebook_without_loss(postgres, tmp_pat
     with Gradebook(postgres, "dlcourse") as gb:
         stored = {s.student.id: s.score for s in gb.assignment_submissions("convolution")}
     assert stored == graded
+
+
+def test_graders_creating_one_new_gradebook_at_once_all_succeed(postgres):
+    """Graders started together on an empty database race to create its tables: one creates them,
+    the others find them; none fails on the other's half-made schema."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from nbgrader.api import Gradebook
+    from sqlalchemy import create_engine, text
+
+    from autograder.grading.course import new_gradebook
+
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+    for round_ in range(3):
+        name = f"race{round_}"
+        with admin.connect() as db:
+            db.execute(text(f"CREATE DATABASE {name}"))
+        url = postgres.replace("/gradebook?", f"/{name}?")
+        start = threading.Barrier(4)
+
+        def create():
+            start.wait()
+            new_gradebook(url)
+
+        with ThreadPoolExecutor(4) as pool:
+            for future in [pool.submit(create) for _ in range(4)]:
+                future.result()
+        with Gradebook(url, "dlcourse") as gb:  # nbgrader finds it current: no upgrade asked for
+            assert gb.assignments == []
+        check = create_engine(url)
+        with check.connect() as db:
+            assert db.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+        check.dispose()
+    admin.dispose()

@@ -77,6 +77,7 @@ def new_gradebook(db_url: str) -> None:
     from nbgrader.api import Base
     from nbgrader.dbutil import ALEMBIC_DIR
     from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.exc import DBAPIError
 
     engine = create_engine(db_url, future=True)
     try:
@@ -85,13 +86,26 @@ def new_gradebook(db_url: str) -> None:
         config = AlembicConfig()
         config.set_main_option("script_location", ALEMBIC_DIR)
         head = ScriptDirectory.from_config(config).get_current_head()
-        Base.metadata.create_all(bind=engine)
-        with engine.begin() as db:  # a grader racing this one may have stamped it meanwhile
-            db.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
-            db.execute(text("INSERT INTO alembic_version (version_num) SELECT :v WHERE NOT EXISTS "
-                            "(SELECT 1 FROM alembic_version)"), {"v": head})
+        try:
+            with engine.begin() as db:
+                if db.dialect.name == "postgresql":  # graders started together take turns; DDL is transactional
+                    db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _GRADEBOOK_LOCK})
+                    if inspect(db).get_table_names():
+                        return
+                Base.metadata.create_all(bind=db)
+                db.execute(text("CREATE TABLE IF NOT EXISTS alembic_version "
+                                "(version_num VARCHAR(32) NOT NULL)"))
+                db.execute(text("INSERT INTO alembic_version (version_num) SELECT :v WHERE NOT EXISTS "
+                                "(SELECT 1 FROM alembic_version)"), {"v": head})
+        except DBAPIError:
+            # Elsewhere a racing grader may have made the tables first; anything else is a real error.
+            if "alembic_version" not in inspect(engine).get_table_names():
+                raise
     finally:
         engine.dispose()
+
+
+_GRADEBOOK_LOCK = 0x6E62677262  # any fixed key: only graders creating a gradebook take this lock
 
 
 def write_formgrader_config(course_root: Path, db_url: str | None = None) -> Path:
