@@ -1,7 +1,9 @@
 """The weekly schedule (schedule.yml beside this file), read by the course guide and the release command."""
+import copy
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from importlib.resources import files
 from zoneinfo import ZoneInfo
 
@@ -53,7 +55,13 @@ class Term:
 
 
 def _data() -> dict:
-    return yaml.safe_load(files("dlcourse").joinpath("schedule.yml").read_text(encoding="utf-8"))
+    return copy.deepcopy(_parse(files("dlcourse").joinpath("schedule.yml").read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=4)
+def _parse(text: str) -> dict:
+    """Parsed once per text (a grading run asks five times); libyaml's loader where PyYAML has it."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def load_term() -> Term:

@@ -112,6 +112,10 @@ def test_ctrl_c_stops_soon_keeps_what_finished_and_the_next_run_resumes(tmp_path
     assert again.returncode == 0
     done = sum(s == "graded" for s in statuses)
     assert f"{done} submissions unchanged since the last run" in again.stdout
+    graded = [r["student_id"] for r in csv.DictReader((tmp_path / "out" / "grades.csv").open(encoding="utf-8"))
+              if r["status"] == "graded"]
+    assert len(graded) == 8  # each with its page, also one whose page Ctrl-C stopped
+    assert all((tmp_path / "out" / "feedback" / f"{s}.html").is_file() for s in graded)
 
 
 def test_make_test_says_which_system_packages_to_install_when_it_cannot(tmp_path):

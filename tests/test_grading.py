@@ -319,3 +319,69 @@ def test_a_new_gradebook_is_the_one_nbgrader_would_create(tmp_path, monkeypatch)
     new_gradebook(ours)  # an existing gradebook is left as it is
     with Gradebook(ours) as gb:
         assert gb.assignments == []
+
+
+def test_a_generated_course_is_copied_for_a_new_output_folder_and_made_anew_when_its_source_changes(
+        tmp_path, monkeypatch):
+    """The cache of nbgrader's generated course directories: a copy is what nbgrader made (release
+    and gradebook), grading from it needs no nbgrader import first, and an edited source is regenerated."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from autograder import SOLUTIONS
+    from autograder.grading.assignment import prepare
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    made = prepare(tmp_path / "first", "convolution")
+    assert list((tmp_path / "cache" / "dlcourse" / "generated").iterdir()), "nothing was kept"
+    code = ("import sys; from pathlib import Path; from autograder.grading.assignment import prepare; "
+            f"a = prepare(Path({str(tmp_path / 'second')!r}), 'convolution'); "
+            "print('nbgrader' in sys.modules, a.questions == a.questions)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert run.stdout.split() == ["False", "True"], run.stdout + run.stderr
+    copied = prepare(tmp_path / "second", "convolution")
+    assert copied.releases == made.releases and copied.questions == made.questions
+
+    def cells(a):
+        from nbgrader.api import Gradebook
+
+        with Gradebook(a.api.coursedir.db_url, "dlcourse") as gb:
+            return sorted((c.name, c.cell_type, c.max_score, c.notebook.name)
+                          for nb in gb.find_assignment("convolution").notebooks for c in nb.grade_cells)
+
+    assert cells(copied) == cells(made) and len(cells(made)) == len(made.questions)
+    assert copied.api.coursedir.root == str(copied.root)  # nbgrader opens the copy as its own
+
+    edited = tmp_path / "solutions"
+    shutil.copytree(SOLUTIONS / "convolution", edited / "convolution")
+    nb = edited / "convolution" / "convolution.ipynb"
+    nb.write_text(nb.read_text(encoding="utf-8").replace("7x7 input", "7 x 7 input"), encoding="utf-8")
+    again = prepare(tmp_path / "third", "convolution", edited)
+    assert "7 x 7 input" in str(again.sources["convolution"]) and again.digest != made.digest
+    assert len(list((tmp_path / "cache" / "dlcourse" / "generated").iterdir())) == 2
+
+
+def test_ctrl_c_during_an_nbgrader_step_is_not_swallowed():
+    """nbgrader's capture_log catches everything, KeyboardInterrupt included: the pipeline raises it again."""
+    import os
+    import signal
+
+    from autograder.grading.pipeline import _keeping_ctrl_c
+
+    def swallowing_step():  # what nbgrader.utils.capture_log does around each converter
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(10**6):
+                pass
+        except:  # noqa: E722
+            return {"success": False}
+        return {"success": True}
+
+    assert swallowing_step() == {"success": False}  # the KeyboardInterrupt was caught...
+    with pytest.raises(KeyboardInterrupt):
+        with _keeping_ctrl_c():
+            swallowing_step()  # ...and comes back once the step returns
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

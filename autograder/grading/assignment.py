@@ -12,6 +12,7 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import nbformat
@@ -54,8 +55,8 @@ class Question:
 @dataclass
 class Assignment:
     name: str
-    api: object
     root: Path  # the nbgrader course directory
+    db_url: str | None  # the gradebook, None for the course directory's own SQLite file
     releases: dict[str, nbformat.NotebookNode]  # notebook name (no suffix) -> release notebook
     sources: dict[str, nbformat.NotebookNode]  # the same notebooks with hidden tests
     questions: list[Question]
@@ -64,6 +65,23 @@ class Assignment:
     digest: str = ""  # of the assignment's source folder and the grader
     due: datetime | None = None  # from dlcourse/schedule.yml
     heldout: str = ""  # the dataset whose held-out part grades trained accuracy (notebook metadata dlcourse.heldout)
+
+    @cached_property
+    def api(self):
+        """nbgrader's API on the course directory, its gradebook set up (formgrader's config, the due
+        date); made on first use, since importing nbgrader takes about 0.6 s (see `open`)."""
+        api = nbgrader_api(self.root, db_url=self.db_url)
+        write_formgrader_config(self.root, self.db_url)
+        if self.due is not None:
+            from nbgrader.api import Gradebook
+
+            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+                gb.update_or_create_assignment(self.name, duedate=as_utc_naive(self.due))
+        return api
+
+    def open(self):
+        """Make `api` now: the pipeline does it while the workers grade the first submissions."""
+        return self.api
 
     @property
     def max_score(self) -> float:
@@ -137,14 +155,6 @@ def prepare(out: Path, name: str, solutions: Path = SOLUTIONS, *, db_url: str | 
         shutil.rmtree(root, ignore_errors=True)
         prepare_course(root, name, solutions, db_url=db_url)
         stamp.write_text(digest)
-    api = nbgrader_api(root, db_url=db_url)
-    write_formgrader_config(root, db_url)
-    due = due_date(name)
-    if due is not None:
-        from nbgrader.api import Gradebook
-
-        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-            gb.update_or_create_assignment(name, duedate=as_utc_naive(due))
     release_dir, source_dir = root / "release" / name, root / "source" / name
     releases = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release_dir.glob("*.ipynb"))}
     sources = {p.stem: nbformat.read(p, as_version=4) for p in sorted(source_dir.glob("*.ipynb"))}
@@ -155,6 +165,6 @@ def prepare(out: Path, name: str, solutions: Path = SOLUTIONS, *, db_url: str | 
                and p.name != "__pycache__"}
     heldout = next((nb.metadata["dlcourse"]["heldout"] for nb in sources.values()
                     if isinstance(nb.metadata.get("dlcourse"), dict) and nb.metadata["dlcourse"].get("heldout")), "")
-    return Assignment(name, api, root.resolve(), releases, sources, questions, shipped, attachments_of(name),
-                      hashlib.sha256((digest + _grader_digest()).encode()).hexdigest(), due, heldout)
+    return Assignment(name, root.resolve(), db_url, releases, sources, questions, shipped, attachments_of(name),
+                      hashlib.sha256((digest + _grader_digest()).encode()).hexdigest(), due_date(name), heldout)
 

@@ -141,13 +141,16 @@ class Engine:
         return [self.client.submit(fn, *args, workers=[w], allow_other_workers=False, pure=False,
                                    key=f"warm-{i}-{os.getpid()}-{id(args)}") for i, w in enumerate(workers)]
 
-    def run(self, fn, shared, jobs: dict[str, dict]) -> Iterator[Outcome]:
-        """Yield an Outcome per job (by its key) as each finishes; cancel the rest if interrupted."""
+    def run(self, fn, shared, jobs: dict[str, dict], meanwhile=None) -> Iterator[Outcome]:
+        """Yield an Outcome per job (by its key) as each finishes; cancel the rest if interrupted.
+        meanwhile(): this process's own preparation, done once the jobs are on their way."""
         from distributed import as_completed
 
         futures = {self.client.submit(fn, shared, job, key=f"grade-{key}-{os.urandom(4).hex()}", pure=False): key
                    for key, job in jobs.items()}
         try:
+            if meanwhile is not None:
+                meanwhile()
             # this client's loop: as_completed would take the default client's, maybe another cluster's
             for future in as_completed(futures, loop=self.client.loop):
                 yield self._outcome(futures[future], future)

@@ -1,7 +1,7 @@
 """Late work: due dates from dlcourse/schedule.yml, extensions per student, the penalty nbgrader applies.
 
 The policy (a share of the score per started day late, up to a cap) is set once, in the schedule's
-`term.late`; nbgrader's own AssignLatePenalties applies it through `PercentPerDay`, so the
+`term.late`; nbgrader's own AssignLatePenalties applies it through `preprocessors.PercentPerDay`, so the
 gradebook, the feedback pages and grades.csv agree.
 """
 from __future__ import annotations
@@ -10,20 +10,9 @@ import csv
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from nbgrader.plugins import LateSubmissionPlugin
-
 
 class ExtensionsError(ValueError):
     pass
-
-
-class PercentPerDay(LateSubmissionPlugin):
-    """nbgrader late-submission plugin: the schedule's percentage per started day, capped."""
-
-    def late_submission_penalty(self, student_id, score, total_seconds_late):
-        from dlcourse.schedule import load_term
-
-        return score * load_term().penalty_percent(total_seconds_late) / 100
 
 
 def due_date(assignment: str) -> datetime | None:

@@ -2,12 +2,15 @@
 
 Every step of grading one submission is in this file: `_rebuild` (the client: which file is which
 notebook, the answers put back on the release), `worker.grade_student` (a worker: the sandbox and
-the tests), `_record` (the client: nbgrader's autograde scores the outputs, writes the gradebook and
-the feedback). `grade` runs them for a class and writes grades.csv.
+the tests), `_record` (the client: nbgrader's autograde scores the outputs into the gradebook), then
+`_feedback` (the student's page). `grade` runs them for a class and writes grades.csv.
 """
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,6 @@ from autograder.grading.assignment import Assignment, prepare
 from autograder.grading.classbook import class_results
 from autograder.grading.intake import DEFAULT_ID_PATTERN, Attention, IntakeError, Submission, collect, printable
 from autograder.grading.normalize import best_release, grade_id, rebuild
-from autograder.grading.preprocessors import ApplyGradedOutputs
 from autograder.grading.summary import summary
 from autograder.grading.late import read_extensions, write_extensions
 from autograder.grading.results import Cache, Result, cache_key, course_secret, submission_seed, write_csv
@@ -202,8 +204,10 @@ def _failures(nb) -> dict[str, str]:
 
 
 def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, extension=None) -> Result:
-    """nbgrader's autograde on the worker's outputs: scores, gradebook and feedback, in this process."""
+    """nbgrader's autograde on the worker's outputs: scores and gradebook, in this process."""
     from nbgrader.api import Gradebook
+
+    from autograder.grading.preprocessors import ApplyGradedOutputs
 
     student = p.submission.student
     result = Result(student, p.submission.files, "graded", max_score=a.max_score, seed=p.seed,
@@ -223,7 +227,8 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
         gb.update_or_create_student(student)
         gb.update_or_create_submission(a.name, student, extension=extension if a.due else None)
     try:
-        done = a.api.autograde(a.name, student)
+        with _keeping_ctrl_c():
+            done = a.api.autograde(a.name, student)
     finally:
         for name in p.notebooks:
             ApplyGradedOutputs.pending.pop((student, name), None)
@@ -241,7 +246,6 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
     if result.pending:
         notes.append(f"needs hand grading: {', '.join(result.pending)}")
     result.message = "; ".join(n for n in notes if n)
-    _feedback(a, student, out)
     return result
 
 
@@ -293,13 +297,46 @@ def _feedback_pages(a: Assignment) -> None:
 
 
 def _feedback(a: Assignment, student: str, out: Path) -> None:
-    if not a.api.generate_feedback(a.name, student)["success"]:
+    with _keeping_ctrl_c():
+        made = a.api.generate_feedback(a.name, student)["success"]
+    if not made:
         return
     folder = a.root / "feedback" / student / a.name
     pages = sorted(folder.glob("*.html"))
     if pages:
         (out / "feedback").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pages[0], out / "feedback" / f"{student}.html")
+
+
+def _missing_feedback(a: Assignment, results: dict[str, Result], out: Path) -> None:
+    """The pages of graded students that have none (a run stopped while making them)."""
+    for student, r in sorted(results.items()):
+        if (r.status == "graded" and not (out / "feedback" / f"{student}.html").exists()
+                and (a.root / "autograded" / student / a.name).is_dir()):
+            _feedback(a, student, out)
+
+
+@contextlib.contextmanager
+def _keeping_ctrl_c():
+    """nbgrader's API catches every exception, Ctrl-C's KeyboardInterrupt too (a bare `except` in
+    its capture_log), and reports a failed step: note the Ctrl-C and raise it once the call returns."""
+    pressed = []
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main else None
+
+    def note(signum, frame):
+        pressed.append(signum)
+        raise KeyboardInterrupt
+
+    if main and previous not in (signal.SIG_IGN, None):
+        signal.signal(signal.SIGINT, note)
+    try:
+        yield
+    finally:
+        if main and previous not in (signal.SIG_IGN, None):
+            signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _last_error(log: str) -> str:
@@ -378,6 +415,11 @@ def grade(submissions: Path, *, assignment: str, out: Path, solutions: Path = SO
             for s in interrupted:  # in grades.csv, never cached: the next run grades them
                 results[s] = Result(s, todo[s].submission.files, "interrupted", max_score=a.max_score,
                                     message="grading was stopped before this submission: run the same command again")
+    if interrupted is None:
+        try:
+            _missing_feedback(a, results, out)
+        except KeyboardInterrupt:
+            interrupted = []
     for r in results.values():
         if r.status == "invalid":
             cache.put(r, "invalid")
@@ -410,7 +452,6 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
     from autograder.grading.engine import Engine
     from autograder.grading.worker import grade_student, prepare as prepare_worker
 
-    _feedback_pages(a)
     log(f"starting the graders ({'the cluster at ' + scheduler if scheduler else 'a local cluster'})")
     with Engine(workers, scheduler, log=out / "workers.log") as engine:
         package = engine.share(a.package(limits, private))
@@ -420,7 +461,7 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
         bar = progress(len(todo)) if progress else None
         say = bar.write if bar else log
         isolation = None
-        for n, outcome in enumerate(engine.run(grade_student, package, jobs), 1):
+        for n, outcome in enumerate(engine.run(grade_student, package, jobs, meanwhile=lambda: _warm_client(a)), 1):
             p = todo[outcome.key]
             if outcome.value is not None:
                 p.notes += outcome.value.get("notes", [])  # flags for the instructor (grading/accuracy.py)
@@ -440,8 +481,17 @@ def _run(a: Assignment, todo: dict[str, _Prepared], results: dict, cache: Cache,
                 + (f" ({result.message})" if result.message else ""))
             if bar:
                 bar.update(1)
+            if result.status == "graded":  # its page after its line; one Ctrl-C stopped is made on the next run
+                _feedback(a, result.student, out)
         if bar:
             bar.close()
+
+
+def _warm_client(a: Assignment) -> None:
+    """What this process needs to record results (nbgrader, its API on the course, what the
+    feedback pages say), made ready while the workers grade the first submissions."""
+    a.open()
+    _feedback_pages(a)
 
 
 def _stop_on_grader_setup(outcome) -> None:

@@ -1,4 +1,8 @@
-"""nbgrader preprocessors that the course adds to autograding."""
+"""What the course plugs into nbgrader's autograding: a preprocessor and the late-penalty plugin.
+
+Only nbgrader's side imports this module (autograder/grading/course.py names both in its config).
+"""
+from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 
@@ -28,3 +32,12 @@ class ApplyGradedOutputs(NbGraderPreprocessor):
                 cell.outputs = done.outputs
                 cell.source = done.source  # test cells: the hidden part replaced by a note
         return nb, resources
+
+
+class PercentPerDay(LateSubmissionPlugin):
+    """nbgrader late-submission plugin: the schedule's percentage per started day (late.py), capped."""
+
+    def late_submission_penalty(self, student_id, score, total_seconds_late):
+        from dlcourse.schedule import load_term
+
+        return score * load_term().penalty_percent(total_seconds_late) / 100
