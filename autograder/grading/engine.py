@@ -9,6 +9,7 @@ a submission that kills workers again is reported, and the class goes on.
 from __future__ import annotations
 
 import atexit
+import itertools
 import logging
 import multiprocessing.util
 import os
@@ -141,18 +142,37 @@ class Engine:
         return [self.client.submit(fn, *args, workers=[w], allow_other_workers=False, pure=False,
                                    key=f"warm-{i}-{os.getpid()}-{id(args)}") for i, w in enumerate(workers)]
 
-    def run(self, fn, shared, jobs: dict[str, dict], meanwhile=None) -> Iterator[Outcome]:
+    def run(self, fn, shared, jobs: dict[str, dict], meanwhile=None, ahead: int | None = None) -> Iterator[Outcome]:
         """Yield an Outcome per job (by its key) as each finishes; cancel the rest if interrupted.
-        meanwhile(): this process's own preparation, done once the jobs are on their way."""
+
+        meanwhile(): this process's own preparation, done once the first jobs are on their way.
+        At most `ahead` jobs are out at once (default: two per worker, one running and one queued):
+        the workers keep pace with this process, which records each result, instead of racing
+        ahead of it for the same cores (a local cluster shares this machine).
+        """
         from distributed import as_completed
 
-        futures = {self.client.submit(fn, shared, job, key=f"grade-{key}-{os.urandom(4).hex()}", pure=False): key
-                   for key, job in jobs.items()}
+        waiting = iter(jobs.items())
+        futures: dict = {}
+
+        def send(finished: int) -> list:
+            """As many more jobs as the workers have room for now (a cluster may grow meanwhile)."""
+            workers = len(self.client.scheduler_info().get("workers", {}))
+            room = (ahead or 2 * max(1, workers)) - (len(futures) - finished)
+            sent = []
+            for key, job in itertools.islice(waiting, max(0, room)):
+                sent.append(self.client.submit(fn, shared, job, key=f"grade-{key}-{os.urandom(4).hex()}", pure=False))
+                futures[sent[-1]] = key
+            return sent
+
+        # this client's loop: as_completed would take the default client's, maybe another cluster's
+        done = as_completed(send(0), loop=self.client.loop)
         try:
             if meanwhile is not None:
                 meanwhile()
-            # this client's loop: as_completed would take the default client's, maybe another cluster's
-            for future in as_completed(futures, loop=self.client.loop):
+            for finished, future in enumerate(done, 1):
+                for following in send(finished):
+                    done.add(following)
                 yield self._outcome(futures[future], future)
         finally:
             pending = [f for f in futures if not f.done()]
