@@ -369,7 +369,7 @@ def test_ctrl_c_during_an_nbgrader_step_is_not_swallowed():
     import os
     import signal
 
-    from autograder.grading.pipeline import _keeping_ctrl_c
+    from autograder.grading.course import keeping_ctrl_c
 
     def swallowing_step():  # what nbgrader.utils.capture_log does around each converter
         try:
@@ -382,6 +382,6 @@ def test_ctrl_c_during_an_nbgrader_step_is_not_swallowed():
 
     assert swallowing_step() == {"success": False}  # the KeyboardInterrupt was caught...
     with pytest.raises(KeyboardInterrupt):
-        with _keeping_ctrl_c():
+        with keeping_ctrl_c():
             swallowing_step()  # ...and comes back once the step returns
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -7,10 +7,7 @@ the tests), `_record` (the client: nbgrader's autograde scores the outputs into 
 """
 from __future__ import annotations
 
-import contextlib
 import shutil
-import signal
-import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,7 @@ from autograder import SOLUTIONS
 from autograder.grading import intake
 from autograder.grading.assignment import Assignment, prepare
 from autograder.grading.classbook import class_results
+from autograder.grading.course import keeping_ctrl_c
 from autograder.grading.intake import DEFAULT_ID_PATTERN, Attention, IntakeError, Submission, collect, printable
 from autograder.grading.normalize import best_release, grade_id, rebuild
 from autograder.grading.summary import summary
@@ -227,7 +225,7 @@ def _record(a: Assignment, p: _Prepared, graded: dict[str, str], out: Path, exte
         gb.update_or_create_student(student)
         gb.update_or_create_submission(a.name, student, extension=extension if a.due else None)
     try:
-        with _keeping_ctrl_c():
+        with keeping_ctrl_c():
             done = a.api.autograde(a.name, student)
     finally:
         for name in p.notebooks:
@@ -297,7 +295,7 @@ def _feedback_pages(a: Assignment) -> None:
 
 
 def _feedback(a: Assignment, student: str, out: Path) -> None:
-    with _keeping_ctrl_c():
+    with keeping_ctrl_c():
         made = a.api.generate_feedback(a.name, student)["success"]
     if not made:
         return
@@ -314,29 +312,6 @@ def _missing_feedback(a: Assignment, results: dict[str, Result], out: Path) -> N
         if (r.status == "graded" and not (out / "feedback" / f"{student}.html").exists()
                 and (a.root / "autograded" / student / a.name).is_dir()):
             _feedback(a, student, out)
-
-
-@contextlib.contextmanager
-def _keeping_ctrl_c():
-    """nbgrader's API catches every exception, Ctrl-C's KeyboardInterrupt too (a bare `except` in
-    its capture_log), and reports a failed step: note the Ctrl-C and raise it once the call returns."""
-    pressed = []
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.getsignal(signal.SIGINT) if main else None
-
-    def note(signum, frame):
-        pressed.append(signum)
-        raise KeyboardInterrupt
-
-    if main and previous not in (signal.SIG_IGN, None):
-        signal.signal(signal.SIGINT, note)
-    try:
-        yield
-    finally:
-        if main and previous not in (signal.SIG_IGN, None):
-            signal.signal(signal.SIGINT, previous)
-    if pressed:
-        raise KeyboardInterrupt
 
 
 def _last_error(log: str) -> str:
